@@ -1,0 +1,149 @@
+"""Data sets and preprocessing, stored compactly in Tables and float arrays.
+
+``make_regression`` follows scikit-learn's generative model: standard normal
+features, ground-truth coefficients 100 * U(0, 1) on the informative features,
+Gaussian noise. Normal draws use Box-Muller (the board has no random.gauss).
+"""
+
+import math
+import random
+
+from .table import Table, zeros
+
+_spare_normal = []  # Box-Muller makes normals in pairs; the second waits here
+
+
+def standard_normal():
+    """One N(0, 1) draw from the module-level generator (Box-Muller)."""
+    if _spare_normal:
+        return _spare_normal.pop()
+    radius = math.sqrt(-2.0 * math.log(1.0 - random.random()))  # 1 - U avoids log(0)
+    angle = 2.0 * math.pi * random.random()
+    _spare_normal.append(radius * math.sin(angle))
+    return radius * math.cos(angle)
+
+
+def _reseed(seed):
+    if seed is not None:
+        random.seed(seed)
+        del _spare_normal[:]
+
+
+def make_regression(
+    n_samples=750, n_features=2, noise=0.01, seed=None, n_informative=10, coef=False
+):
+    """(X, y) with y = X . coef + noise * N(0, 1); with ``coef=True`` also the coefficients.
+
+    X is a Table (``X[k]`` is sample k's features), y an ``array("f")``.
+    """
+    _reseed(seed)
+    informative = min(n_informative, n_features)
+    coefficients = [100.0 * random.random() if f < informative else 0.0 for f in range(n_features)]
+    features = zeros(n_samples * n_features)
+    targets = zeros(n_samples)
+    for k in range(n_samples):
+        total = 0.0
+        for f in range(n_features):
+            value = standard_normal()
+            features[k * n_features + f] = value
+            total += value * coefficients[f]
+        targets[k] = total + noise * standard_normal()
+    X = Table(n_features, features)
+    return (X, targets, coefficients) if coef else (X, targets)
+
+
+def _away_from_zero(u, margin):
+    shifted = margin + (1.0 - margin) * abs(u)
+    return shifted if u >= 0 else -shifted
+
+
+def make_xor(n_samples=400, noise=0.0, seed=None, margin=0.1):
+    """(X, y): points in [-1, 1]^2 (kept ``margin`` off the axes), y = 1 where x0 * x1 > 0."""
+    _reseed(seed)
+    features = zeros(2 * n_samples)
+    targets = zeros(n_samples)
+    for k in range(n_samples):
+        x0 = _away_from_zero(random.uniform(-1.0, 1.0), margin)
+        x1 = _away_from_zero(random.uniform(-1.0, 1.0), margin)
+        targets[k] = 1.0 if x0 * x1 > 0 else 0.0
+        features[2 * k] = x0 + noise * standard_normal()
+        features[2 * k + 1] = x1 + noise * standard_normal()
+    return Table(2, features), targets
+
+
+def make_circles(n_samples=400, noise=0.05, factor=0.5, seed=None):
+    """(X, y): an outer circle of radius 1 (y = 0) around an inner circle (y = 1)."""
+    _reseed(seed)
+    features = zeros(2 * n_samples)
+    targets = zeros(n_samples)
+    for k in range(n_samples):
+        inner = k % 2
+        radius = factor if inner else 1.0
+        angle = 2.0 * math.pi * random.random()
+        features[2 * k] = radius * math.cos(angle) + noise * standard_normal()
+        features[2 * k + 1] = radius * math.sin(angle) + noise * standard_normal()
+        targets[k] = float(inner)
+    return Table(2, features), targets
+
+
+def _shuffled_indices(n):
+    order = list(range(n))
+    for k in range(n - 1, 0, -1):  # Fisher-Yates
+        m = random.randrange(k + 1)
+        order[k], order[m] = order[m], order[k]
+    return order
+
+
+def train_test_split(X, y, test_fraction=0.25, seed=None):
+    """(X_train, X_test, y_train, y_test) after a shuffle; the test part is ceil(n * fraction)."""
+    _reseed(seed)
+    n = len(X)
+    n_test = math.ceil(n * test_fraction)
+    order = _shuffled_indices(n)
+    parts = []
+    for indices in (order[n_test:], order[:n_test]):
+        rows = zeros(len(indices) * X.width)
+        targets = zeros(len(indices))
+        for out, k in enumerate(indices):
+            for f in range(X.width):
+                rows[out * X.width + f] = X.values[k * X.width + f]
+            targets[out] = y[k]
+        parts.append((Table(X.width, rows), targets))
+    (x_train, y_train), (x_test, y_test) = parts
+    return x_train, x_test, y_train, y_test
+
+
+def standardise(train, *others):
+    """Scale every column to mean 0, std 1 using ``train``'s statistics; apply to all tables.
+
+    Returns (means, stds). A constant column keeps std 1 (no division by zero).
+    """
+    n = len(train)
+    means, stds = [], []
+    for f in range(train.width):
+        column = train.column(f)
+        mean = sum(column) / n
+        var = sum((v - mean) * (v - mean) for v in column) / n
+        means.append(mean)
+        stds.append(math.sqrt(var) if var > 0 else 1.0)
+    for table in (train,) + others:
+        values = table.values
+        for k in range(len(table)):
+            for f in range(table.width):
+                at = k * table.width + f
+                values[at] = (values[at] - means[f]) / stds[f]
+    return means, stds
+
+
+def minmax_scale(y, *others):
+    """Map ``y`` linearly onto [0, 1] (others with y's min and max); return (lo, hi).
+
+    All-equal values map to 0 (no division by zero).
+    """
+    lo = min(y)
+    hi = max(y)
+    span = hi - lo
+    for values in (y,) + others:
+        for k in range(len(values)):
+            values[k] = (values[k] - lo) / span if span > 0 else 0.0
+    return lo, hi

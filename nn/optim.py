@@ -1,0 +1,48 @@
+"""Stochastic gradient descent, plain (as the original project) or with momentum."""
+
+from .gradients import zeros_like_layers, zeros_like_links
+
+
+class SGD:
+    """``w -= rate * grad``; with ``momentum`` m, a velocity ``v = m * v - rate * grad`` is
+    added instead. Velocity lists are allocated once, shaped like the network."""
+
+    def __init__(self, sizes, momentum=0.0):
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError("momentum must be in [0, 1), got %r" % (momentum,))
+        self.momentum = momentum
+        self.weight_velocity = zeros_like_links(sizes)
+        self.bias_velocity = zeros_like_layers(sizes, first=1)
+
+    def reset(self):
+        """Forget the velocity (after fresh weights)."""
+        for layer in self.weight_velocity:
+            for row in layer:
+                for i in range(len(row)):
+                    row[i] = 0.0
+        for row in self.bias_velocity:
+            for j in range(len(row)):
+                row[j] = 0.0
+
+    def step(self, network, grads, rate):
+        """Update ``network`` in place from the mean gradients ``grads``."""
+        m = self.momentum
+        for l in range(len(network.weights)):
+            self._update_rows(
+                network.weights[l], grads.weights[l], self.weight_velocity[l], m, rate
+            )
+        self._update_rows(network.biases, grads.biases, self.bias_velocity, m, rate)
+
+    @staticmethod
+    def _update_rows(rows, grad_rows, velocity_rows, m, rate):
+        for j in range(len(rows)):
+            row = rows[j]
+            grad = grad_rows[j]
+            velocity = velocity_rows[j]
+            for i in range(len(row)):
+                v = m * velocity[i] - rate * grad[i]
+                velocity[i] = v
+                row[i] += v
+
+    def __repr__(self):
+        return "SGD(momentum=%r)" % self.momentum

@@ -1,0 +1,49 @@
+"""A compact table of float rows: one flat ``array("f")`` (4 bytes a value on every
+interpreter), because a list of float lists costs ~140 bytes a row on MicroPython."""
+
+from array import array
+
+
+def zeros(n):
+    """An ``array("f")`` of n zeros, built from raw bytes (no temporary list of floats)."""
+    return array("f", bytes(4 * n))
+
+
+class Table:
+    """``rows`` rows of ``width`` floats; ``table[k]`` is row k as a memoryview."""
+
+    def __init__(self, width, values=None):
+        self.width = width
+        self.values = values if values is not None else array("f")
+        if len(self.values) % width:
+            raise ValueError("%d values do not make rows of %d" % (len(self.values), width))
+
+    def __len__(self):
+        return len(self.values) // self.width
+
+    def __getitem__(self, k):
+        if not 0 <= k < len(self):
+            raise IndexError("row %d of %d" % (k, len(self)))
+        start = k * self.width
+        return memoryview(self.values)[start : start + self.width]
+
+    def copy_row(self, k, out):
+        """Copy row k into the list ``out`` (no allocation)."""
+        values = self.values
+        start = k * self.width
+        for i in range(self.width):
+            out[i] = values[start + i]
+
+    def append(self, row):
+        """Add one row (a sequence of ``width`` numbers)."""
+        if len(row) != self.width:
+            raise ValueError("row of %d values in a table %d wide" % (len(row), self.width))
+        for v in row:
+            self.values.append(v)
+
+    def column(self, i):
+        """Values of column i as a list (for statistics and tests)."""
+        return [self.values[k * self.width + i] for k in range(len(self))]
+
+    def __repr__(self):
+        return "Table(%d rows x %d)" % (len(self), self.width)
