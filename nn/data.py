@@ -7,6 +7,7 @@ Gaussian noise. Normal draws use Box-Muller (the board has no random.gauss).
 
 import math
 import random
+from array import array
 
 from .table import Table, zeros
 
@@ -86,31 +87,40 @@ def make_circles(n_samples=400, noise=0.05, factor=0.5, seed=None):
     return Table(2, features), targets
 
 
-def _shuffled_indices(n):
-    order = list(range(n))
-    for k in range(n - 1, 0, -1):  # Fisher-Yates
+def shuffle_rows(X, y):
+    """Shuffle the rows of Table ``X`` and the matching entries of ``y`` in place (Fisher-Yates)."""
+    values = X.values
+    width = X.width
+    for k in range(len(X) - 1, 0, -1):
         m = random.randrange(k + 1)
-        order[k], order[m] = order[m], order[k]
-    return order
+        y[k], y[m] = y[m], y[k]
+        for f in range(width):
+            a = k * width + f
+            b = m * width + f
+            values[a], values[b] = values[b], values[a]
 
 
-def train_test_split(X, y, test_fraction=0.25, seed=None):
-    """(X_train, X_test, y_train, y_test) after a shuffle; the test part is ceil(n * fraction)."""
+def train_test_split(X, y, test_fraction=0.25, seed=None, copy=True):
+    """(X_train, X_test, y_train, y_test) after a shuffle; the test part is ceil(n * fraction).
+
+    With ``copy=False`` the rows of X and y are shuffled in place and the parts are
+    memoryviews into them: no second copy of the data set (what the board needs).
+    """
     _reseed(seed)
-    n = len(X)
-    n_test = math.ceil(n * test_fraction)
-    order = _shuffled_indices(n)
-    parts = []
-    for indices in (order[n_test:], order[:n_test]):
-        rows = zeros(len(indices) * X.width)
-        targets = zeros(len(indices))
-        for out, k in enumerate(indices):
-            for f in range(X.width):
-                rows[out * X.width + f] = X.values[k * X.width + f]
-            targets[out] = y[k]
-        parts.append((Table(X.width, rows), targets))
-    (x_train, y_train), (x_test, y_test) = parts
-    return x_train, x_test, y_train, y_test
+    if copy:
+        X = Table(X.width, array("f", X.values))
+        y = array("f", y)
+    shuffle_rows(X, y)
+    n_test = math.ceil(len(X) * test_fraction)
+    values = memoryview(X.values)
+    targets = memoryview(y)
+    cut = n_test * X.width
+    return (
+        Table(X.width, values[cut:]),
+        Table(X.width, values[:cut]),
+        targets[n_test:],
+        targets[:n_test],
+    )
 
 
 def standardise(train, *others):
@@ -120,12 +130,19 @@ def standardise(train, *others):
     """
     n = len(train)
     means, stds = [], []
-    for f in range(train.width):
-        column = train.column(f)
-        mean = sum(column) / n
-        var = sum((v - mean) * (v - mean) for v in column) / n
+    values = train.values
+    width = train.width
+    for f in range(width):
+        total = 0.0
+        for k in range(n):
+            total += values[k * width + f]
+        mean = total / n
+        total = 0.0
+        for k in range(n):
+            d = values[k * width + f] - mean
+            total += d * d
         means.append(mean)
-        stds.append(math.sqrt(var) if var > 0 else 1.0)
+        stds.append(math.sqrt(total / n) if total > 0 else 1.0)
     for table in (train,) + others:
         values = table.values
         for k in range(len(table)):

