@@ -1,0 +1,1 @@
+"""Desktop stand-ins, image export, window and bundle command; runs code.py unmodified."""

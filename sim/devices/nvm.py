@@ -1,0 +1,62 @@
+"""Stand-in for CircuitPython's ``nvm`` module: ``ByteArray``, the board's non-volatile bytes.
+
+On the Matrix Portal M4 ``microcontroller.nvm`` is an 8192-byte ``nvm.ByteArray`` in flash.
+Like flash that was never written, a fresh one reads 0xFF everywhere. Each assignment is one
+erase/write cycle on the board; here it rewrites the backing file (if any) in full, through a
+temporary file and a rename, so a run that is killed never leaves half a record, and the
+next run started with the same file resumes from it. ``write_count`` counts the cycles.
+"""
+
+import os
+
+NVM_SIZE = 8192
+ERASED = 0xFF
+
+
+class ByteArray:
+    """``size`` bytes of non-volatile memory, kept in the file at ``path`` if one is given."""
+
+    def __init__(self, path=None, *, size=NVM_SIZE):
+        self.path = None if path is None else os.fspath(path)
+        self.write_count = 0
+        if self.path is not None and os.path.exists(self.path):
+            with open(self.path, "rb") as stored:
+                data = stored.read()
+            if len(data) != size:
+                raise ValueError(
+                    "%s holds %d bytes, not the %d of the board's nvm"
+                    % (self.path, len(data), size)
+                )
+            self._data = bytearray(data)
+        else:
+            self._data = bytearray([ERASED]) * size
+
+    def __repr__(self):
+        return "<nvm.ByteArray %d bytes, file %r>" % (len(self._data), self.path)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __getitem__(self, index):
+        """One byte (int) for an int index, bytes for a slice."""
+        if isinstance(index, slice):
+            return bytes(self._data[index])
+        return self._data[index]
+
+    def __setitem__(self, index, value):
+        """Write one byte or a same-length slice, and persist it."""
+        if isinstance(index, slice):
+            value = bytes(value)
+            if len(range(*index.indices(len(self._data)))) != len(value):
+                raise ValueError("Slice and value different lengths.")
+        self._data[index] = value
+        self.write_count += 1
+        if self.path is not None:
+            self._store()
+
+    def _store(self):
+        """Write the whole memory to the file, replacing it in one step."""
+        partial = self.path + ".partial"
+        with open(partial, "wb") as stored:
+            stored.write(self._data)
+        os.replace(partial, self.path)
