@@ -1,0 +1,329 @@
+"""Frame composer: value order becomes brightness order, signs become red/blue, NaN stays dark,
+and a frame allocates nothing."""
+
+import contextlib
+import gc
+import io
+import tracemalloc
+
+import pytest
+
+from render.colour import (
+    LINK_NEGATIVE,
+    LINK_NEUTRAL,
+    LINK_POSITIVE,
+    NODE_WHITE,
+    brightness_table,
+)
+from render.frame import FrameComposer
+from render.layout import Layout
+from render.timeline import forward_stages
+from tests.device import ROOT, mpy_cross_errors, run_micropython
+
+SIZES = [2, 3, 3, 1]
+DURATION = 900
+BACKWARD_DURATION = 1300
+NAN = float("nan")
+
+
+@pytest.fixture(scope="module")
+def layout():
+    return Layout(SIZES)
+
+
+@pytest.fixture
+def composer(layout):
+    return FrameComposer(layout, forward_ms=DURATION, backward_ms=BACKWARD_DURATION)
+
+
+def nested(per_link):
+    """[l][j][i] lists for SIZES filled by per_link(l, j, i)."""
+    return [
+        [[per_link(l, j, i) for i in range(SIZES[l])] for j in range(SIZES[l + 1])]
+        for l in range(len(SIZES) - 1)
+    ]
+
+
+def node_lists(per_node):
+    return [[per_node(l, n) for n in range(SIZES[l])] for l in range(len(SIZES))]
+
+
+def peak_ms(composer, stage):
+    """The moment one stage's envelope is at its top."""
+    return stage * composer.timeline.ramp_ms / 2 + composer.timeline.ramp_ms
+
+
+def colour_at_peak(composer, index, stages):
+    return composer.colours_at(peak_ms(composer, stages[index]))[index]
+
+
+def brightness(colour):
+    return (colour >> 16) + ((colour >> 8) & 0xFF) + (colour & 0xFF)
+
+
+def test_index_zero_is_black_and_the_readout_is_a_fixed_dim_grey(layout, composer):
+    colours = composer.colours_at(100)
+    assert len(colours) == layout.palette_size
+    assert colours[0] == 0
+    red, green, blue = (colours[layout.readout_index] >> s & 0xFF for s in (16, 8, 0))
+    assert red == green == blue and 16 <= red <= 96
+    custom = FrameComposer(layout, readout_colour=0x123456)
+    custom.show_forward(node_lists(lambda l, n: 1.0), nested(lambda *k: 1.0), nested(lambda *k: 1))
+    assert custom.colours_at(300)[layout.readout_index] == 0x123456
+
+
+def test_node_brightness_follows_output_magnitude(layout, composer):
+    values = node_lists(lambda l, n: (-1) ** n * (0.1 + 0.07 * (3 * l + n)))
+    composer.show_forward(values, nested(lambda *k: 0.5), nested(lambda *k: 1.0))
+    stages = forward_stages(composer.layout)
+    seen = []
+    for l in range(len(SIZES)):
+        for n in range(SIZES[l]):
+            index = layout.node_index[l][n]
+            seen.append((abs(values[l][n]), brightness(colour_at_peak(composer, index, stages))))
+    seen.sort()
+    shown = [b for _v, b in seen]
+    assert shown == sorted(shown) and shown[0] < shown[-1]
+    node_table = brightness_table(NODE_WHITE)
+    assert seen[0][1] == brightness(node_table[0])  # the smallest output stays at rest glow
+    assert seen[-1][1] == brightness(node_table[-1])  # the largest peaks at full
+
+
+def test_link_brightness_follows_contribution_magnitude(layout, composer):
+    contributions = nested(lambda l, j, i: 0.05 + 0.11 * i + 0.37 * j + 0.5 * l)
+    composer.show_forward(node_lists(lambda l, n: 0.5), contributions, nested(lambda *k: 1.0))
+    stages = forward_stages(composer.layout)
+    seen = []
+    for l, j, i in layout.links:
+        index = layout.segment_index[l][j][i][0]
+        seen.append((contributions[l][j][i], colour_at_peak(composer, index, stages) >> 16))
+    seen.sort()
+    shown = [red for _v, red in seen]
+    assert shown == sorted(shown) and shown[0] < shown[-1]
+
+
+def test_every_segment_of_a_link_shows_the_same_value_in_turn(layout, composer):
+    composer.show_forward(
+        node_lists(lambda l, n: 0.5), nested(lambda l, j, i: j + i), nested(lambda *k: 1)
+    )
+    stages = forward_stages(composer.layout)
+    for l, j, i in layout.links:
+        peaks = {colour_at_peak(composer, index, stages) for index in layout.segment_index[l][j][i]}
+        assert len(peaks) == 1
+
+
+def test_weight_sign_picks_red_or_blue_and_the_flag_picks_neutral(layout, composer):
+    weights = nested(lambda l, j, i: 0.5 if (i + j) % 2 else -0.5)
+    composer.show_forward(node_lists(lambda l, n: 0.5), nested(lambda *k: 1.0), weights)
+    tables = {
+        "red": brightness_table(LINK_POSITIVE),
+        "blue": brightness_table(LINK_NEGATIVE),
+        "neutral": brightness_table(LINK_NEUTRAL),
+    }
+    stages = forward_stages(composer.layout)
+
+    def hue_of(index):
+        colour = colour_at_peak(composer, index, stages)
+        return [name for name, table in tables.items() if colour in table]
+
+    for l, j, i in layout.links:
+        index = layout.segment_index[l][j][i][-1]
+        assert hue_of(index) == (["red"] if weights[l][j][i] > 0 else ["blue"])
+    flipped = nested(lambda l, j, i: -weights[l][j][i])
+    composer.show_forward(node_lists(lambda l, n: 0.5), nested(lambda *k: 1.0), flipped)
+    for l, j, i in layout.links:
+        index = layout.segment_index[l][j][i][-1]
+        assert hue_of(index) == (["blue"] if weights[l][j][i] > 0 else ["red"])
+    composer.weight_colours = False
+    assert composer.weight_colours is False
+    for l, j, i in layout.links:
+        assert hue_of(layout.segment_index[l][j][i][0]) == ["neutral"]
+    composer.weight_colours = True
+    l, j, i = layout.links[0]
+    assert hue_of(layout.segment_index[l][j][i][0]) in (["red"], ["blue"])
+
+
+def test_rest_glow_keeps_the_weight_sign(layout, composer):
+    composer.show_forward(
+        node_lists(lambda l, n: 0.5), nested(lambda *k: 1.0), nested(lambda *k: -2.0)
+    )
+    rest = composer.rest_colours()
+    blue_rest = brightness_table(LINK_NEGATIVE)[0]
+    for l, j, i in layout.links:
+        assert all(rest[index] == blue_rest for index in layout.segment_index[l][j][i])
+    assert composer.colours_at(DURATION) == rest
+
+
+def test_nan_and_inf_never_crash_and_never_light(layout, composer):
+    composer.show_forward(
+        node_lists(lambda l, n: NAN),
+        nested(lambda l, j, i: float("inf") if i else NAN),
+        nested(lambda *k: NAN),
+    )
+    rest = list(composer.rest_colours())
+    neutral_rest = brightness_table(LINK_NEUTRAL)[0]
+    for t in range(0, DURATION, 7):
+        assert composer.colours_at(t) == rest
+    assert all(rest[index] == neutral_rest for index in layout.segment_index[0][0][0])
+    composer.show_backward(
+        node_lists(lambda l, n: NAN), nested(lambda *k: NAN), nested(lambda *k: 1.0)
+    )
+    for t in range(0, DURATION, 7):
+        assert composer.colours_at(t) == composer.rest_colours()
+
+
+def test_one_finite_value_among_nan_still_pulses(layout, composer):
+    outputs = node_lists(lambda l, n: NAN)
+    outputs[3][0] = 0.7
+    composer.show_forward(outputs, nested(lambda *k: NAN), nested(lambda *k: 1.0))
+    index = layout.node_index[3][0]
+    assert (
+        colour_at_peak(composer, index, forward_stages(composer.layout))
+        == (brightness_table(NODE_WHITE)[-1])
+    )
+
+
+def test_backward_pass_lights_the_output_first(layout, composer):
+    grads = node_lists(lambda l, n: 0.3 + 0.1 * n + l)
+    composer.show_backward(grads, nested(lambda *k: 0.2), nested(lambda *k: 1.0))
+    early = list(composer.colours_at(composer.timeline.ramp_ms / 2))
+    rest = list(composer.rest_colours())
+    changed = {index for index in range(layout.palette_size) if early[index] != rest[index]}
+    assert changed == set(layout.node_index[3])
+    assert composer.timeline is composer.backward_timeline
+    assert not composer.pulse_done(BACKWARD_DURATION - 1)
+    assert composer.pulse_done(BACKWARD_DURATION)
+    assert composer.colours_at(BACKWARD_DURATION) == rest
+
+
+def test_forward_and_backward_pulses_have_their_own_length(composer):
+    example_forward(composer)
+    assert composer.timeline is composer.forward_timeline
+    assert not composer.pulse_done(DURATION - 1) and composer.pulse_done(DURATION)
+    assert composer.forward_timeline.duration_ms == DURATION
+    assert composer.backward_timeline.duration_ms == BACKWARD_DURATION
+
+
+def traced_growth(action, repeats):
+    """(bytes kept by render/ code, peak extra bytes overall) over `repeats` warm calls.
+
+    Traced from a first warm-up batch: floats a call stores in a list replace floats stored by
+    the previous call, so only the second batch shows real growth. Memory kept is counted for
+    render/ source lines only (the test's own loop counters are not the renderer's).
+    """
+    only_render = [tracemalloc.Filter(True, "*/render/*")]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for _ in range(repeats):
+            action()
+        start = tracemalloc.take_snapshot().filter_traces(only_render)
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        for _ in range(repeats):
+            action()
+        _, peak = tracemalloc.get_traced_memory()
+        end = tracemalloc.take_snapshot().filter_traces(only_render)
+    finally:
+        tracemalloc.stop()
+    kept = sum(stat.size_diff for stat in end.compare_to(start, "lineno"))
+    return kept, peak - before
+
+
+def example_forward(composer):
+    composer.show_forward(
+        node_lists(lambda l, n: 0.2 * n + 0.1 * l),
+        nested(lambda l, j, i: 0.3 * i - 0.2 * j),
+        nested(lambda l, j, i: 0.5 - 0.4 * (i + j)),
+    )
+
+
+def test_colours_at_reuses_one_list_and_allocates_nothing(composer):
+    example_forward(composer)
+    first = composer.colours_at(0)
+    times = iter(range(10**9))
+    kept, peak = traced_growth(lambda: composer.colours_at(next(times) % DURATION), 1000)
+    assert composer.colours_at(5) is first
+    assert kept <= 0
+    # A new list or per-element objects would show here (an 80-entry list alone is ~700 bytes;
+    # the harness itself peaks near 220).
+    assert peak < 400
+
+
+def test_show_passes_allocate_nothing_after_the_first(composer):
+    outputs = node_lists(lambda l, n: 0.2 * n + 0.1 * l)
+    contributions = nested(lambda l, j, i: 0.3 * i - 0.2 * j)
+    weights = nested(lambda l, j, i: 0.5 - 0.4 * (i + j))
+
+    def both_passes():
+        composer.show_forward(outputs, contributions, weights)
+        composer.show_backward(outputs, contributions, weights)
+
+    kept, peak = traced_growth(both_passes, 50)
+    assert kept <= 0
+    assert peak < 400
+
+
+# Device truth -------------------------------------------------------------------------------
+
+RENDER_FILES = ["geometry", "layout", "normalise", "colour", "timeline", "frame"]
+
+# Runs unchanged under CPython and MicroPython: one forward and one backward pulse, folded into
+# a checksum of every colour of every frame.
+CHECKSUM_SCRIPT = """
+from render.layout import Layout
+from render.frame import FrameComposer
+
+sizes = [2, 3, 3, 1]
+layout = Layout(sizes)
+composer = FrameComposer(layout, forward_ms=600, backward_ms=450, bit_depth=5)
+
+
+def nodes(scale):
+    return [[scale * (n + 1) * (l - 1.5) for n in range(sizes[l])] for l in range(4)]
+
+
+def links(scale):
+    return [
+        [[scale * (0.3 * i - 0.2 * j + 0.05 * l) for i in range(sizes[l])]
+         for j in range(sizes[l + 1])]
+        for l in range(3)
+    ]
+
+
+checksum = 0
+
+
+def run_pulse():
+    global checksum
+    t = 0
+    while not composer.pulse_done(t):
+        for colour in composer.colours_at(t):
+            checksum = (checksum * 31 + colour) % 1000000007
+        t += 7
+
+
+composer.show_forward(nodes(0.4), links(1.0), links(-2.0))
+run_pulse()
+composer.show_backward(nodes(0.01), links(0.003), links(1.5))
+run_pulse()
+composer.weight_colours = False
+composer.show_forward(nodes(float("nan")), links(1.0), links(1.0))
+run_pulse()
+print("checksum", checksum, layout.palette_size)
+"""
+
+
+@pytest.mark.parametrize("name", RENDER_FILES)
+def test_compiles_for_the_board(name):
+    assert mpy_cross_errors(ROOT / "render" / (name + ".py")) == ""
+
+
+def test_micropython_gives_the_same_frames_as_cpython():
+    result = run_micropython(CHECKSUM_SCRIPT, heap="64K")
+    assert result.returncode == 0, result.stderr
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(CHECKSUM_SCRIPT, {})
+    assert result.stdout.strip() == printed.getvalue().strip()
+    assert result.stdout.startswith("checksum ")
