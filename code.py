@@ -1,0 +1,30 @@
+"""Watch a neural network learn, on an Adafruit Matrix Portal M4 and a 64x32 RGB matrix.
+
+Device entry point: hardware wiring only. The network, data and training live in
+nn/, the picture and the main loop in render/; settings come from settings.toml.
+The PC simulator (python -m sim) runs this very file with stand-in hardware.
+"""
+
+import os
+
+import board
+import keypad
+import supervisor
+from adafruit_bitmap_font import bitmap_font
+from adafruit_matrixportal.matrix import Matrix
+
+from render import app, settings
+
+config, problems = settings.read(os.getenv)
+
+# Higher bit depth = smoother fades but more of the CPU spent refreshing the panel.
+matrix = Matrix(width=64, height=32, bit_depth=config["LED_BIT_DEPTH"])
+display = matrix.display
+display.auto_refresh = False  # the loop refreshes once per frame, after the palette changes
+
+# Both buttons are active low with no external pull-up; keypad debounces them in C and
+# queues presses even while a batch is training.
+keys = keypad.Keys((board.BUTTON_UP, board.BUTTON_DOWN), value_when_pressed=False, pull=True)
+
+font = bitmap_font.load_font("fonts/tiny5.bdf")
+app.start(display, keys.events, supervisor.ticks_ms, font, config, problems).run()

@@ -1,0 +1,62 @@
+"""Assemble the visualiser from validated settings: trainer, layout, colours, scene, loop."""
+
+import gc
+
+from . import model
+from .frame import FrameComposer
+from .layout import Layout
+from .loop import SETTINGS_NOTICE_MS, Loop
+from .scene import Scene
+
+
+def _free_kb():
+    try:
+        return "%d KB free" % (gc.mem_free() // 1024)
+    except AttributeError:  # CPython has no gc.mem_free
+        return "free memory unknown"
+
+
+def banner(settings, seed):
+    """Start-of-run console lines: what will train, and how much memory is left."""
+    s = settings
+    return (
+        "nn-matrix: %s %s->%s, loss %s, %s lr %s %s, batch %d, %s data, seed %d"
+        % (
+            "-".join(str(n) for n in s["NN_LAYERS"]),
+            s["NN_ACTIVATION"],
+            s["NN_OUTPUT_ACTIVATION"],
+            s["NN_LOSS"],
+            s["NN_OPTIMIZER"],
+            s["NN_LEARNING_RATE"],
+            s["NN_SCHEDULE"],
+            s["NN_BATCH_SIZE"],
+            s["NN_DATASET"],
+            seed,
+        ),
+        "pulses %d/%d ms, fast-forward %d batches, %s"
+        % (s["PULSE_MS"], s["BACKWARD_PULSE_MS"], s["FAST_FORWARD_BATCHES"], _free_kb()),
+    )
+
+
+def start(display, events, ticks_ms, font, settings, problems, *, log=print):
+    """Build everything and return the Loop (call ``run()`` on it)."""
+    for problem in problems:
+        log("settings.toml: " + problem)
+    seed = settings["NN_SEED"] or model.fresh_seed()
+    trainer = model.build(settings, seed)
+    for line in banner(settings, seed):
+        log(line)
+    layout = Layout(trainer.network.sizes, width=display.width, height=display.height)
+    composer = FrameComposer(
+        layout,
+        bit_depth=settings["LED_BIT_DEPTH"],
+        gamma=settings["LED_GAMMA"],
+        forward_ms=settings["PULSE_MS"],
+        backward_ms=settings["BACKWARD_PULSE_MS"],
+    )
+    scene = Scene(layout, font, width=display.width, height=display.height)
+    loop = Loop(display, events, ticks_ms, trainer, composer, scene, settings, log=log)
+    if problems:
+        keys = [problem.split(":")[0][:16] for problem in problems[:4]]
+        loop.notice("BAD SETTINGS:\n" + "\n".join(keys), SETTINGS_NOTICE_MS)
+    return loop

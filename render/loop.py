@@ -1,0 +1,186 @@
+"""The main loop shared by code.py and the simulator: trains, paces pulses, reads buttons.
+
+One ``step()`` is one frame: read the button events, advance training and the pulse
+timeline by the clock, write the changed palette colours, refresh the display once.
+An animated mini-batch shows one forward pulse per sample and then one backward
+pulse; ``fast_forward`` batches are then trained unseen (one per frame, so buttons
+stay responsive) before the next animated batch. Time comes from a ticks_ms clock
+(wraps at 2**29 ms) and is compared with adafruit_ticks, so days of uptime are fine.
+"""
+
+from adafruit_ticks import ticks_diff
+
+from . import gestures, model
+from .curve import LossHistory
+from .readout import format_loss
+
+FORWARD = 0
+BACKWARD = 1
+FAST_FORWARD = 2
+NOTICE_MS = 1500
+SETTINGS_NOTICE_MS = 6000
+
+
+def serial_line(trainer):
+    """The per-batch console line, a tuple for Mu's plotter: (batch, best, test loss)."""
+    return "(%.5g, %.5g, %.5g)" % (trainer.batch_loss, trainer.best_loss, trainer.test_loss)
+
+
+class Loop:
+    """Wires a trainer, a FrameComposer and a Scene to a display, key events and a clock.
+
+    ``events`` is a keypad event queue (``get()`` -> event or None), ``ticks_ms`` a
+    function, ``settings`` the dict from render.settings.read.
+    """
+
+    def __init__(self, display, events, ticks_ms, trainer, composer, scene, settings, *, log=print):
+        self.display = display
+        self.events = events
+        self.ticks_ms = ticks_ms
+        self.trainer = trainer
+        self.composer = composer
+        self.scene = scene
+        self.log = log
+        self.fast_forward = settings["FAST_FORWARD_BATCHES"]
+        self.show_loss = settings["SHOW_LOSS"]
+        composer.weight_colours = settings["SHOW_COLOURS"]
+        self.paused = False
+        self.curve_view = False
+        self.history = LossHistory(display.width)
+        self._gestures = gestures.Gestures()
+        self._notice_until = None
+        now = ticks_ms()
+        self._phase = FAST_FORWARD
+        self._fast_left = 0
+        self._batch_done = False
+        self._pulse_start = now
+        self._frozen_t = 0
+        display.root_group = scene.root
+        self._update_readout()
+
+    # -- what the buttons do -------------------------------------------------------------
+
+    def notice(self, text, ms=NOTICE_MS):
+        """Show a short message over the views for ``ms`` milliseconds."""
+        self.scene.show_message(text)
+        self._notice_until = (self.ticks_ms(), ms)
+
+    def _read_buttons(self, now):
+        event = self.events.get()
+        while event is not None:
+            stamp = getattr(event, "timestamp", None)
+            action = self._gestures.event(event.key_number, event.pressed, stamp or now)
+            if action is not None:
+                self._do(action, now)
+            event = self.events.get()
+
+    def _do(self, action, now):
+        if action == gestures.TOGGLE_READOUT:
+            self.show_loss = not self.show_loss
+            self._update_readout()
+        elif action == gestures.TOGGLE_COLOURS:
+            self.composer.weight_colours = not self.composer.weight_colours
+        elif action == gestures.TOGGLE_PAUSE:
+            self.paused = not self.paused
+            if self.paused:
+                self._frozen_t = ticks_diff(now, self._pulse_start)
+            else:
+                self._pulse_start = now - self._frozen_t
+            self.notice("PAUSED" if self.paused else "GO ON")
+        elif action == gestures.TOGGLE_VIEW:
+            self.curve_view = not self.curve_view
+            self.scene.show_curve(self.curve_view)
+            self._draw_curve()
+        elif action == gestures.RESTART:
+            seed = model.fresh_seed()
+            model.restart(self.trainer, seed)
+            self.history.clear()
+            self._draw_curve()
+            self._update_readout()
+            self._phase = FAST_FORWARD
+            self._fast_left = 0
+            self.paused = False
+            self.log("restart, seed %d" % seed)
+            self.notice("RESTART")
+
+    # -- training and pulses -------------------------------------------------------------
+
+    def _start_sample(self, now):
+        trainer = self.trainer
+        self._batch_done = trainer.train_sample()
+        trace = trainer.forward_trace
+        self.composer.show_forward(trace.outputs, trace.contributions, trainer.network.weights)
+        self._phase = FORWARD
+        self._pulse_start = now
+        if self._batch_done:
+            self._after_batch()
+
+    def _start_backward(self, now):
+        trainer = self.trainer
+        grads = trainer.backward_trace
+        self.composer.show_backward(grads.nodes, grads.weights, trainer.network.weights)
+        self._phase = BACKWARD
+        self._pulse_start = now
+
+    def _after_batch(self):
+        trainer = self.trainer
+        self.history.add(trainer.batch_loss)
+        self.log(serial_line(trainer))
+        self._update_readout()
+        if self.curve_view:
+            self._draw_curve()
+
+    def _advance(self, now):
+        t = ticks_diff(now, self._pulse_start)
+        if self._phase == FORWARD:
+            if self.composer.pulse_done(t):
+                if self._batch_done:
+                    self._start_backward(now)
+                else:
+                    self._start_sample(now)
+        elif self._phase == BACKWARD:
+            if self.composer.pulse_done(t):
+                self._phase = FAST_FORWARD
+                self._fast_left = self.fast_forward
+        elif self._fast_left > 0:
+            self.trainer.train_batch()  # one unseen batch per frame keeps the buttons live
+            self._fast_left -= 1
+            self._after_batch()
+        else:
+            self._start_sample(now)
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _update_readout(self):
+        self.scene.set_readout(format_loss(self.trainer.best_loss), self.show_loss)
+
+    def _draw_curve(self):
+        if self.curve_view:
+            self.scene.draw_curve(self.history, self.trainer.best_loss)
+
+    def _expire_notice(self, now):
+        if self._notice_until is not None:
+            start, ms = self._notice_until
+            if ticks_diff(now, start) >= ms:
+                self._notice_until = None
+                self.scene.show_message(None)
+
+    def step(self):
+        """One frame."""
+        now = self.ticks_ms()
+        self._read_buttons(now)
+        if not self.paused:
+            self._advance(now)
+        self._expire_notice(now)
+        if self._phase == FAST_FORWARD:
+            colours = self.composer.rest_colours()
+        else:
+            t = self._frozen_t if self.paused else ticks_diff(now, self._pulse_start)
+            colours = self.composer.colours_at(t)
+        self.scene.show_colours(colours)
+        self.display.refresh()
+
+    def run(self):
+        """Frames forever (the board's main loop)."""
+        while True:
+            self.step()

@@ -1,0 +1,113 @@
+"""settings.toml values: parsed as the board returns them, every bad value reported."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from render import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS = {key: default for key, default, _, _, _ in settings.SPECS}
+
+
+def read(values):
+    return settings.read(lambda key: values.get(key))
+
+
+def test_defaults_when_nothing_is_set():
+    """No settings at all: every key takes its documented default, no complaint."""
+    config, problems = read({})
+    assert problems == []
+    assert config["NN_LAYERS"] == [2, 3, 3, 1]
+    assert config["NN_LEARNING_RATE"] == 0.5
+    assert config["NN_BATCH_SIZE"] == 32
+    assert config["SHOW_LOSS"] is True
+
+
+def test_shipped_settings_file_is_valid_and_matches_defaults():
+    """The settings.toml we ship parses cleanly and equals the defaults, string or int."""
+    values = tomllib.loads((ROOT / "settings.toml").read_text())
+    assert set(values) == set(DEFAULTS)
+    for as_text in (False, True):  # CircuitPython 10.2 returns every value as a string
+        shipped = {k: str(v) if as_text else v for k, v in values.items()}
+        config, problems = read(shipped)
+        assert problems == []
+        assert config == read({})[0]
+
+
+def test_good_values_of_both_types():
+    """Ints may arrive as int or str; floats are written as quoted strings."""
+    config, problems = read(
+        {"NN_BATCH_SIZE": "16", "PULSE_MS": 120, "NN_LEARNING_RATE": "0.05", "SHOW_LOSS": "0"}
+    )
+    assert problems == []
+    assert (config["NN_BATCH_SIZE"], config["PULSE_MS"]) == (16, 120)
+    assert config["NN_LEARNING_RATE"] == pytest.approx(0.05)
+    assert config["SHOW_LOSS"] is False
+
+
+BAD_VALUES = [
+    ("NN_LAYERS", "2,x,1"),
+    ("NN_LAYERS", "2"),
+    ("NN_LAYERS", "2,9,1"),
+    ("NN_LAYERS", "2,0,1"),
+    ("NN_ACTIVATION", "softmax"),
+    ("NN_OUTPUT_ACTIVATION", 3),
+    ("NN_LOSS", "l1"),
+    ("NN_OPTIMIZER", "adam"),
+    ("NN_MOMENTUM", "1.5"),
+    ("NN_LEARNING_RATE", "fast"),
+    ("NN_LEARNING_RATE", "nan"),
+    ("NN_LEARNING_RATE", "-1"),
+    ("NN_SCHEDULE", "linear"),
+    ("NN_SCHEDULE_FACTOR", "0"),
+    ("NN_SCHEDULE_EPOCHS", "0"),
+    ("NN_BATCH_SIZE", "3.5"),
+    ("NN_BATCH_SIZE", 0),
+    ("NN_DATASET", "mnist"),
+    ("NN_SEED", -1),
+    ("PULSE_MS", "slow"),
+    ("BACKWARD_PULSE_MS", 5),
+    ("FAST_FORWARD_BATCHES", -2),
+    ("LED_BIT_DEPTH", 7),
+    ("LED_GAMMA", "0.5"),
+    ("SHOW_LOSS", "yes"),
+    ("SHOW_COLOURS", 2),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), BAD_VALUES)
+def test_every_bad_value_falls_back_to_the_default_with_a_message(key, value):
+    """A wrong type or out-of-range value: one message naming the key, and the default."""
+    config, problems = read({key: value})
+    assert len(problems) == 1
+    assert problems[0].startswith(key + ":")
+    assert repr(value) in problems[0]
+    assert config[key] == read({})[0][key]
+
+
+def test_every_key_is_covered_by_the_bad_value_table():
+    """No setting escapes validation testing."""
+    assert {key for key, _ in BAD_VALUES} == set(DEFAULTS)
+
+
+def test_too_many_layers_for_the_panel():
+    """A shape with too many layers does not fit 64x32: reported, default shape used."""
+    config, problems = read({"NN_LAYERS": "2," + "3," * 30 + "1"})
+    assert config["NN_LAYERS"] == [2, 3, 3, 1]
+    assert problems and problems[0].startswith("NN_LAYERS:")
+
+
+def test_layers_must_match_the_data():
+    """Every data set has 2 inputs and 1 output: other ends are corrected and reported."""
+    config, problems = read({"NN_LAYERS": "3,4,2"})
+    assert config["NN_LAYERS"] == [2, 4, 1]
+    assert problems[0].startswith("NN_LAYERS:")
+
+
+def test_bce_needs_a_sigmoid_output():
+    """Cross-entropy with a tanh output would take log of negatives: corrected, reported."""
+    config, problems = read({"NN_LOSS": "bce", "NN_OUTPUT_ACTIVATION": "tanh"})
+    assert config["NN_OUTPUT_ACTIVATION"] == "sigmoid"
+    assert problems[0].startswith("NN_OUTPUT_ACTIVATION:")
