@@ -15,7 +15,7 @@ sim: $(STAMP)
 	$(PY) -m sim $(ARGS)
 
 test: $(STAMP) lint
-	$(PY) -m pytest -q $(ARGS)
+	$(PY) -P -m pytest -q $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,0 +1,108 @@
+"""python -m sim: watch the network learn on a simulated 64x32 matrix (see --help).
+
+python -m sim                      run code.py, write sim-out/training.gif and last.png
+python -m sim --window             a live window (keys U and D are the buttons)
+python -m sim bundle DEST          a CIRCUITPY-ready folder for the board
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.export import GifRecorder, save_led_png, save_png
+from sim.presses import parse_presses
+from sim.runner import ROOT, Simulation, read_settings
+
+
+def _arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m sim",
+        description="Run the board's code.py on a simulated 64x32 RGB matrix and record it.",
+    )
+    parser.add_argument(
+        "--batches", type=int, default=20, help="stop after this many mini-batches (default 20)"
+    )
+    parser.add_argument("--seed", type=int, help="NN_SEED for this run (default: settings)")
+    parser.add_argument(
+        "--settings",
+        default=str(ROOT / "settings.toml"),
+        help="settings file fed to code.py (default settings.toml)",
+    )
+    parser.add_argument(
+        "--gif", default="sim-out/training.gif", help="animated GIF with the LED look ('' for none)"
+    )
+    parser.add_argument(
+        "--png", default="sim-out/last.png", help="last frame, exact 64x32 pixels ('' for none)"
+    )
+    parser.add_argument(
+        "--led-png", default="", help="also write the last frame with the LED look to this path"
+    )
+    parser.add_argument("--scale", type=int, default=6, help="GIF/window pixels per LED")
+    parser.add_argument("--fps", type=int, default=25, help="simulated frames per second")
+    parser.add_argument(
+        "--press", default="", help="scripted buttons, e.g. up@1500,down@4000:1200 (ms; :HOLD)"
+    )
+    parser.add_argument(
+        "--window",
+        action="store_true",
+        help="live pygame window; U and D are the buttons, Esc quits",
+    )
+    args = parser.parse_args(argv)
+    if args.batches < 1 or args.scale < 1 or not 1 <= args.fps <= 250:
+        parser.error("--batches and --scale must be >= 1, --fps 1..250")
+    try:
+        args.key_script = parse_presses(args.press) if args.press else ()
+    except ValueError as error:
+        parser.error(str(error))
+    return args
+
+
+def simulate(argv):
+    """Run the simulator with command-line arguments; return the exit status."""
+    args = _arguments(argv)
+    overrides = {} if args.seed is None else {"NN_SEED": args.seed}
+    try:
+        settings = read_settings(args.settings, overrides)
+    except (OSError, ValueError) as error:
+        print("cannot read settings %s: %s" % (args.settings, error), file=sys.stderr)
+        return 2
+    recorder = GifRecorder(scale=args.scale, fps=args.fps) if args.gif else None
+    pulse_ms = int(settings.get("PULSE_MS", 300)) + int(settings.get("BACKWARD_PULSE_MS", 900))
+    simulation = Simulation(
+        settings,
+        batches=None if args.window else args.batches,
+        fps=args.fps,
+        key_script=args.key_script,
+        recorder=recorder,
+        window_scale=args.scale if args.window else None,
+        tail_ms=pulse_ms + 200,
+    )
+    try:
+        simulation.run()
+    except RuntimeError as error:
+        print("python -m sim: %s" % error, file=sys.stderr)
+        return 1
+    matrix = simulation.board.matrix
+    for path, save in ((args.png, save_png), (args.led_png, save_led_png)):
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            save(matrix, path)
+            print("last frame: %s" % path)
+    if recorder is not None:
+        Path(args.gif).parent.mkdir(parents=True, exist_ok=True)
+        frames = recorder.save(args.gif)
+        print("animation: %s (%d frames)" % (args.gif, frames))
+    return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bundle"]:
+        from sim.bundle import main as bundle_main
+
+        return bundle_main(argv[1:])
+    return simulate(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Run the device's code.py on the PC, unmodified, against the stand-in hardware.
+
+The runner feeds settings.toml to ``os.getenv`` the way CircuitPython does (every value
+as a string), advances the virtual clock one frame per ``display.refresh()``, records
+frames, shows the optional window, and stops code.py's endless loop by raising
+``StopSimulation`` from the refresh hook once enough batches have been printed.
+"""
+
+import contextlib
+import io
+import os
+import runpy
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+with contextlib.redirect_stdout(io.StringIO()):  # Blinka's "GENERIC_X86 not supported" banner
+    import displayio  # noqa: F401
+
+from sim.clock import VirtualClock
+from sim.devices import install
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = ROOT / "code.py"
+
+
+class StopSimulation(Exception):
+    """Raised inside code.py's loop to end the run."""
+
+
+def read_settings(path, overrides=None):
+    """settings.toml as the board's os.getenv sees it: {key: str}, plus ``overrides``."""
+    values = tomllib.loads(Path(path).read_text()) if path else {}
+    values.update(overrides or {})
+    return {key: str(value) for key, value in values.items()}
+
+
+class SerialTee(io.TextIOBase):
+    """Passes code.py's console output through line by line and counts the per-batch plotter
+    lines; the line of batch ``limit + 1`` stops the run instead."""
+
+    def __init__(self, stream, limit=None):
+        self.stream = stream
+        self.limit = limit
+        self.batches = 0
+        self.lines = []
+        self._partial = ""
+
+    def write(self, text):
+        self._partial += text
+        *done, self._partial = self._partial.split("\n")
+        for line in done:
+            if line.startswith("("):
+                if self.limit is not None and self.batches >= self.limit:
+                    raise StopSimulation  # one batch more than asked for: stop before it shows
+                self.batches += 1
+            self.stream.write(line + "\n")
+            self.lines.append(line)
+        return len(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def _getenv_from(settings):
+    saved = os.getenv
+
+    def getenv(key, default=None):
+        return settings.get(key, default)
+
+    os.getenv = getenv
+    try:
+        yield
+    finally:
+        os.getenv = saved
+
+
+@contextlib.contextmanager
+def _working_directory(path):
+    saved = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
+
+
+class Simulation:
+    """One run of code.py. ``batches``: stop after this many batches (None = until the window
+    closes); ``tail_ms``: keep running this long afterwards so the last pulse is seen."""
+
+    def __init__(
+        self,
+        settings,
+        *,
+        batches=None,
+        fps=25,
+        key_script=(),
+        recorder=None,
+        window_scale=None,
+        nvm_path=None,
+        on_frame=None,
+        tail_ms=0,
+    ):
+        self.settings = settings
+        self.batches = batches
+        self.frame_ms = max(1, round(1000 / fps))
+        self.key_script = key_script
+        self.recorder = recorder
+        self.window_scale = window_scale
+        self.window = None
+        self.nvm_path = nvm_path
+        self.on_frame = on_frame
+        self.tail_ms = tail_ms
+        self.clock = VirtualClock()
+        self.board = None
+        self.serial = None
+        self.frames = 0
+        self._stop_at = None
+        self._wall_start = None
+
+    def _on_refresh(self, display):
+        matrix = self.board.matrix
+        self.frames += 1
+        if self.recorder is not None:
+            self.recorder.add(matrix, self.frame_ms)
+        if self.on_frame is not None:
+            self.on_frame(self)
+        if self.window is not None:
+            self._show_in_window(matrix)
+        self.clock.advance(self.frame_ms)
+        waiting = self.batches is not None and self._stop_at is None
+        if waiting and self.serial.batches >= self.batches:
+            self._stop_at = self.clock.now_ms + self.tail_ms
+        if self._stop_at is not None and self.clock.now_ms >= self._stop_at:
+            raise StopSimulation
+
+    def _show_in_window(self, matrix):
+        self.window.show(matrix)
+        self.window.handle_events()
+        if self.window.closed:
+            raise StopSimulation
+        # Keep the virtual clock in step with the wall clock so the window plays in real time.
+        ahead = self.clock.now_ms / 1000 - (time.monotonic() - self._wall_start)
+        if ahead > 0:
+            time.sleep(ahead)
+
+    def run(self, stdout=None):
+        """Execute code.py until stopped; returns the SerialTee with what it printed."""
+        self.serial = SerialTee(stdout or sys.stdout, self.batches)
+        self._wall_start = time.monotonic()
+        with (
+            install(
+                self.clock,
+                key_script=self.key_script,
+                nvm_path=self.nvm_path,
+                on_refresh=self._on_refresh,
+            ) as board,
+            _getenv_from(self.settings),
+            _working_directory(ROOT),
+            contextlib.redirect_stdout(self.serial),
+        ):
+            self.board = board
+            if self.window_scale:
+                from sim.window import open_window
+
+                self.window = open_window(board.buttons, scale=self.window_scale)
+                if self.window is None:
+                    raise RuntimeError("no window could be opened (see the message above)")
+            sys.path.insert(0, str(ROOT))
+            try:
+                runpy.run_path(str(CODE), run_name="__main__")
+            except StopSimulation:
+                pass
+            finally:
+                sys.path.remove(str(ROOT))
+                if self.window is not None:
+                    self.window.close()
+        return self.serial
