@@ -25,16 +25,20 @@ class SGD:
                 row[j] = 0.0
 
     def step(self, network, grads, rate):
-        """Update ``network`` in place from the mean gradients ``grads``."""
+        """Update ``network`` in place from the mean gradients ``grads``.
+
+        Returns the largest change made to any parameter (NaN if a change was NaN).
+        """
         m = self.momentum
+        largest = 0.0
         for l in range(len(network.weights)):
-            self._update_rows(
-                network.weights[l], grads.weights[l], self.weight_velocity[l], m, rate
+            largest = self._update_rows(
+                network.weights[l], grads.weights[l], self.weight_velocity[l], m, rate, largest
             )
-        self._update_rows(network.biases, grads.biases, self.bias_velocity, m, rate)
+        return self._update_rows(network.biases, grads.biases, self.bias_velocity, m, rate, largest)
 
     @staticmethod
-    def _update_rows(rows, grad_rows, velocity_rows, m, rate):
+    def _update_rows(rows, grad_rows, velocity_rows, m, rate, largest):
         for j in range(len(rows)):
             row = rows[j]
             grad = grad_rows[j]
@@ -43,6 +47,9 @@ class SGD:
                 v = m * velocity[i] - rate * grad[i]
                 velocity[i] = v
                 row[i] += v
+                if not abs(v) <= largest:  # also true for NaN, which then sticks
+                    largest = abs(v)
+        return largest
 
     def __repr__(self):
         return "SGD(momentum=%r)" % self.momentum

@@ -16,6 +16,10 @@ from .table import Table, indices
 
 DEFAULT_RATE = 0.5
 DEFAULT_MOMENTUM = 0.9
+# Weights start in [-1, 1) and the inputs are standardised, so one update that moves a
+# parameter by more than this means the step size is wildly too large: the sigmoid
+# saturates for good and the board's float32 loses every later gradient.
+MAX_PARAMETER_STEP = 10.0
 
 
 def is_finite(x):
@@ -32,6 +36,19 @@ class ForwardTrace:
         self.contributions = network.contributions
         self.target = [0.0] * n_outputs
         self.loss = 0.0
+
+
+def parameter_sum(network):
+    """Sum of every weight and bias: NaN or inf as soon as any of them is."""
+    total = 0.0
+    for layer in network.weights:
+        for row in layer:
+            for w in row:
+                total += w
+    for row in network.biases:
+        for b in row:
+            total += b
+    return total
 
 
 def _as_table(values):
@@ -84,7 +101,11 @@ class Trainer:
         self.restart()
 
     def restart(self):
-        """Back to epoch 0 with the network's current weights (call after randomise())."""
+        """Back to epoch 0 with the network's current weights (call after randomise()).
+
+        ``diverged`` turns True after a batch whose loss or updated parameters are not
+        finite (a learning rate far too high); the caller decides how to recover.
+        """
         self.optimizer.reset()
         self._sums.zero()
         self.epoch = 0
@@ -93,6 +114,7 @@ class Trainer:
         self.batches = 0
         self.batch_loss = None
         self.best_loss = None
+        self.diverged = False
         self.test_loss = self._evaluate()
         self.epoch_finished = False
         self.learning_rate = self.schedule.rate(0)
@@ -130,9 +152,15 @@ class Trainer:
         sums = self._sums
         sums.finish()
         self.backward_trace.copy_from(sums)
-        self.optimizer.step(self.network, sums, self.learning_rate)
+        step = self.optimizer.step(self.network, sums, self.learning_rate)
         self.batch_loss = sums.loss
-        if is_finite(sums.loss) and (self.best_loss is None or sums.loss < self.best_loss):
+        # Flag divergence in the batch it happens: an exploding step, or overflow to inf/NaN.
+        self.diverged = not (
+            step <= MAX_PARAMETER_STEP
+            and is_finite(sums.loss)
+            and is_finite(parameter_sum(self.network))
+        )
+        if not self.diverged and (self.best_loss is None or sums.loss < self.best_loss):
             self.best_loss = sums.loss
         sums.zero()
         self.sample_in_batch = 0
