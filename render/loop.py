@@ -17,13 +17,17 @@ from .readout import format_loss
 FORWARD = 0
 BACKWARD = 1
 FAST_FORWARD = 2
+NAN = float("nan")
 NOTICE_MS = 1500
 SETTINGS_NOTICE_MS = 6000
 
 
 def serial_line(trainer):
-    """The per-batch console line, a tuple for Mu's plotter: (batch, best, test loss)."""
-    return "(%.5g, %.5g, %.5g)" % (trainer.batch_loss, trainer.best_loss, trainer.test_loss)
+    """The per-batch console line, a tuple for Mu's plotter: (batch, best, test loss).
+
+    A loss not known yet prints as nan."""
+    values = (trainer.batch_loss, trainer.best_loss, trainer.test_loss)
+    return "(%.5g, %.5g, %.5g)" % tuple(NAN if v is None else v for v in values)
 
 
 class Loop:
@@ -33,7 +37,19 @@ class Loop:
     function, ``settings`` the dict from render.settings.read.
     """
 
-    def __init__(self, display, events, ticks_ms, trainer, composer, scene, settings, *, log=print):
+    def __init__(
+        self,
+        display,
+        events,
+        ticks_ms,
+        trainer,
+        composer,
+        scene,
+        settings,
+        *,
+        log=print,
+        keeper=None,
+    ):
         self.display = display
         self.events = events
         self.ticks_ms = ticks_ms
@@ -41,6 +57,7 @@ class Loop:
         self.composer = composer
         self.scene = scene
         self.log = log
+        self.keeper = keeper
         self.fast_forward = settings["FAST_FORWARD_BATCHES"]
         self.show_loss = settings["SHOW_LOSS"]
         composer.weight_colours = settings["SHOW_COLOURS"]
@@ -92,16 +109,44 @@ class Loop:
             self.scene.show_curve(self.curve_view)
             self._draw_curve()
         elif action == gestures.RESTART:
-            seed = model.fresh_seed()
-            model.restart(self.trainer, seed)
-            self.history.clear()
-            self._draw_curve()
-            self._update_readout()
-            self._phase = FAST_FORWARD
-            self._fast_left = 0
+            if self.keeper is not None:
+                self.keeper.clear()
+            seed = self._fresh_start()
             self.paused = False
             self.log("restart, seed %d" % seed)
             self.notice("RESTART")
+
+    def _fresh_start(self):
+        """New random weights, training from epoch 0; returns the new seed."""
+        seed = model.fresh_seed()
+        model.restart(self.trainer, seed)
+        if self.keeper is not None:
+            self.keeper.seed = seed
+        self.history.clear()
+        self._draw_curve()
+        self._update_readout()
+        self._phase = FAST_FORWARD
+        self._fast_left = 0
+        return seed
+
+    def _recover(self):
+        """After a diverged batch: halve the learning rate, go back to the last checkpoint
+        (or fresh weights) and say so, on the console and the matrix."""
+        trainer = self.trainer
+        schedule = trainer.schedule
+        schedule.rate0 *= 0.5
+        self.log(
+            "training diverged at batch %d (loss %.5g); learning rate halved to %g"
+            % (trainer.batches, trainer.batch_loss, schedule.rate0)
+        )
+        if self.keeper is not None and self.keeper.load(trainer):
+            self.log("went back to the last checkpoint")
+            self._update_readout()
+            self._phase = FAST_FORWARD
+            self._fast_left = 0
+        else:
+            self.log("restarted from fresh weights, seed %d" % self._fresh_start())
+        self.notice("DIVERGED\nRATE HALVED", SETTINGS_NOTICE_MS)
 
     # -- training and pulses -------------------------------------------------------------
 
@@ -124,8 +169,13 @@ class Loop:
 
     def _after_batch(self):
         trainer = self.trainer
-        self.history.add(trainer.batch_loss)
         self.log(serial_line(trainer))
+        if trainer.diverged:
+            self._recover()
+            return
+        self.history.add(trainer.batch_loss)
+        if self.keeper is not None:
+            self.keeper.maybe_save(trainer, self.ticks_ms())
         self._update_readout()
         if self.curve_view:
             self._draw_curve()

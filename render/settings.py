@@ -26,7 +26,7 @@ SPECS = (
     ("NN_LOSS", "mse", "choice", ("mse", "bce"), "mse = half squared error, bce = cross-entropy"),
     ("NN_OPTIMIZER", "momentum", "choice", ("momentum", "sgd"), "SGD with or without momentum"),
     ("NN_MOMENTUM", "0.9", "float", (0.0, 0.99), "momentum factor"),
-    ("NN_LEARNING_RATE", "0.5", "float", (1e-6, 100.0), "learning rate at epoch 0"),
+    ("NN_LEARNING_RATE", "0.5", "float", (1e-6, 1e6), "learning rate at epoch 0"),
     (
         "NN_SCHEDULE",
         "constant",
@@ -90,13 +90,39 @@ def _parse(kind, value, check):
     return number
 
 
-def read(getenv):
+OUR_PREFIXES = ("NN_", "PULSE_", "BACKWARD_", "FAST_", "LED_", "SHOW_", "CHECKPOINT_")
+
+
+def unknown_keys(path):
+    """Keys in the settings file that look like ours but are not (typos such as NN_LAYER).
+
+    Keys of CircuitPython itself (CIRCUITPY_*) or of other programs are left alone.
+    A missing or unreadable file has none.
+    """
+    known = [spec[0] for spec in SPECS]
+    unknown = []
+    try:
+        with open(path) as lines:
+            for line in lines:
+                key = line.split("=")[0].strip()
+                if "=" in line and key.startswith(OUR_PREFIXES) and key not in known:
+                    unknown.append(key)
+    except (OSError, UnicodeError):
+        pass
+    return unknown
+
+
+def read(getenv, path=None):
     """(settings, problems): every key's parsed value, and one "KEY: why" line per bad key.
 
-    ``getenv(key)`` returns the raw value or None (``os.getenv`` on the board).
+    ``getenv(key)`` returns the raw value or None (``os.getenv`` on the board); ``path``
+    names the settings file, checked for unknown keys.
     """
     settings = {}
     problems = []
+    if path is not None:
+        for key in unknown_keys(path):
+            problems.append("%s: unknown setting, ignored (see README)" % key)
     for key, default, kind, check, _ in SPECS:
         raw = getenv(key)
         settings[key] = _parse(kind, default, check)
