@@ -8,14 +8,15 @@ The PC simulator (python -m sim) runs this very file with stand-in hardware.
 import os
 
 import board
+import displayio
 import keypad
 import supervisor
-from adafruit_bitmap_font import bitmap_font
+from adafruit_bitmap_font.bdf import BDF
 from adafruit_matrixportal.matrix import Matrix
 
 from render import app, settings
 
-config, problems = settings.read(os.getenv)
+config, problems = settings.read(os.getenv, "settings.toml")
 
 # Higher bit depth = smoother fades but more of the CPU spent refreshing the panel.
 matrix = Matrix(width=64, height=32, bit_depth=config["LED_BIT_DEPTH"])
@@ -26,5 +27,7 @@ display.auto_refresh = False  # the loop refreshes once per frame, after the pal
 # queues presses even while a batch is training.
 keys = keypad.Keys((board.BUTTON_UP, board.BUTTON_DOWN), value_when_pressed=False, pull=True)
 
-font = bitmap_font.load_font("fonts/tiny5.bdf")
+# The BDF loader alone: bitmap_font.load_font would also compile the PCF, TTF and LVGL
+# parsers (~27 KB of source) that this font never needs.
+font = BDF(open("fonts/tiny5.bdf", "rb"), displayio.Bitmap)
 app.start(display, keys.events, supervisor.ticks_ms, font, config, problems).run()

@@ -9,12 +9,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.export import GifRecorder, save_led_png, save_png
-from sim.presses import parse_presses
-from sim.runner import ROOT, Simulation, read_settings
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _arguments(argv):
+    from sim.presses import parse_presses
+
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="Run the board's code.py on a simulated 64x32 RGB matrix and record it.",
@@ -60,6 +60,9 @@ def _arguments(argv):
 def simulate(argv):
     """Run the simulator with command-line arguments; return the exit status."""
     args = _arguments(argv)
+    from sim.export import GifRecorder, save_led_png, save_png
+    from sim.runner import Simulation, read_settings
+
     overrides = {} if args.seed is None else {"NN_SEED": args.seed}
     try:
         settings = read_settings(args.settings, overrides)

@@ -9,20 +9,20 @@ frames, shows the optional window, and stops code.py's endless loop by raising
 import contextlib
 import io
 import os
+import re
 import runpy
 import sys
+import tempfile
 import time
 import tomllib
+from collections import deque
 from pathlib import Path
-
-with contextlib.redirect_stdout(io.StringIO()):  # Blinka's "GENERIC_X86 not supported" banner
-    import displayio  # noqa: F401
 
 from sim.clock import VirtualClock
 from sim.devices import install
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ROOT / "code.py"
+DEVICE_FILES = ("code.py", "nn", "render", "fonts")  # what the bundle puts on CIRCUITPY
 
 
 class StopSimulation(Exception):
@@ -38,13 +38,16 @@ def read_settings(path, overrides=None):
 
 class SerialTee(io.TextIOBase):
     """Passes code.py's console output through line by line and counts the per-batch plotter
-    lines; the line of batch ``limit + 1`` stops the run instead."""
+    lines; the line of batch ``limit + 1`` stops the run instead. ``lines`` keeps the latest
+    KEPT_LINES lines (bounded, so days-long runs do not grow)."""
+
+    KEPT_LINES = 500
 
     def __init__(self, stream, limit=None):
         self.stream = stream
         self.limit = limit
         self.batches = 0
-        self.lines = []
+        self.lines = deque(maxlen=self.KEPT_LINES)
         self._partial = ""
 
     def write(self, text):
@@ -77,14 +80,55 @@ def _getenv_from(settings):
         os.getenv = saved
 
 
+def settings_toml(settings):
+    """settings.toml text for {key: str}: whole numbers bare, everything else quoted."""
+    lines = []
+    for key in sorted(settings):
+        value = settings[key]
+        if re.fullmatch(r"-?[0-9]+", value):
+            lines.append("%s = %s" % (key, value))
+        else:
+            lines.append('%s = "%s"' % (key, value.replace("\\", "\\\\").replace('"', '\\"')))
+    return "\n".join(lines) + "\n"
+
+
 @contextlib.contextmanager
-def _working_directory(path):
+def circuitpy_drive(settings):
+    """A temporary folder laid out like the CIRCUITPY drive, as the working directory.
+
+    The project's device files are linked in and ``settings`` written as its
+    settings.toml, so code.py finds everything where it would on the board.
+    """
     saved = os.getcwd()
-    os.chdir(path)
+    with tempfile.TemporaryDirectory(prefix="CIRCUITPY-") as drive:
+        for name in DEVICE_FILES:
+            os.symlink(ROOT / name, Path(drive) / name)
+        (Path(drive) / "settings.toml").write_text(settings_toml(settings))
+        os.chdir(drive)
+        sys.path.insert(0, drive)
+        try:
+            yield Path(drive)
+        finally:
+            sys.path.remove(drive)
+            os.chdir(saved)
+
+
+@contextlib.contextmanager
+def _capturing_loop(simulation):
+    """Note the Loop that code.py starts (for --export), without changing what it does."""
+    from render import app
+
+    start = app.start
+
+    def capture(*args, **kwargs):
+        simulation.loop = start(*args, **kwargs)
+        return simulation.loop
+
+    app.start = capture
     try:
         yield
     finally:
-        os.chdir(saved)
+        app.start = start
 
 
 class Simulation:
@@ -103,6 +147,7 @@ class Simulation:
         nvm_path=None,
         on_frame=None,
         tail_ms=0,
+        clock=None,
     ):
         self.settings = settings
         self.batches = batches
@@ -114,8 +159,9 @@ class Simulation:
         self.nvm_path = nvm_path
         self.on_frame = on_frame
         self.tail_ms = tail_ms
-        self.clock = VirtualClock()
+        self.clock = clock or VirtualClock()
         self.board = None
+        self.loop = None
         self.serial = None
         self.frames = 0
         self._stop_at = None
@@ -159,7 +205,8 @@ class Simulation:
                 on_refresh=self._on_refresh,
             ) as board,
             _getenv_from(self.settings),
-            _working_directory(ROOT),
+            circuitpy_drive(self.settings) as drive,
+            _capturing_loop(self),
             contextlib.redirect_stdout(self.serial),
         ):
             self.board = board
@@ -169,13 +216,11 @@ class Simulation:
                 self.window = open_window(board.buttons, scale=self.window_scale)
                 if self.window is None:
                     raise RuntimeError("no window could be opened (see the message above)")
-            sys.path.insert(0, str(ROOT))
             try:
-                runpy.run_path(str(CODE), run_name="__main__")
+                runpy.run_path(str(drive / "code.py"), run_name="__main__")
             except StopSimulation:
                 pass
             finally:
-                sys.path.remove(str(ROOT))
                 if self.window is not None:
                     self.window.close()
         return self.serial

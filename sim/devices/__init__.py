@@ -10,10 +10,15 @@ so a later install drives them again.
 """
 
 import contextlib
+import io
 import os
 import sys
 
-import displayio
+# Blinka prints "GENERIC_X86 is not fully supported" on import; the simulator is not
+# pretending to be an x86 board, so that line would only confuse a user.
+with contextlib.redirect_stdout(io.StringIO()):
+    import busdisplay  # noqa: F401  (its import of Blinka's microcontroller prints it)
+    import displayio
 
 from sim.devices import (
     board,
