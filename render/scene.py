@@ -95,7 +95,7 @@ class Scene:
         x0 = self.layout.width - n
         best_row = None
         for k in range(n):
-            if history[k] == best:
+            if abs(history[k] - best) <= 1e-6 * best:  # history holds float32
                 best_row = self._rows[k]
         if best_row is not None:
             bitmaptools.draw_line(bitmap, 0, best_row, self.layout.width - 1, best_row, 2)

@@ -81,3 +81,61 @@ def test_random_sequences_give_one_action_per_separate_press():
             )
             t += held + rng.randrange(20, 500)
         assert run(events) == expected
+
+
+def _expected(intervals):
+    """Reference rules, written independently of Gestures: presses that overlap form one
+    chord (a restart iff both were down >= 2 s before the first release); a press alone is
+    short or long by its own length."""
+    intervals = sorted(intervals, key=lambda iv: iv[1])
+    actions, group = [], []
+    group_end = None
+    for interval in [*intervals, None]:
+        if interval is not None and group and interval[1] < group_end:
+            group.append(interval)
+            group_end = max(group_end, interval[2])
+            continue
+        if len(group) == 1:
+            key, down, up = group[0]
+            long = up - down >= 1000
+            actions.append(
+                [
+                    [gestures.TOGGLE_READOUT, gestures.TOGGLE_PAUSE],
+                    [gestures.TOGGLE_COLOURS, gestures.TOGGLE_VIEW],
+                ][key][long]
+            )
+        elif group:
+            both_down = max(iv[1] for iv in group[:2])
+            first_up = min(iv[2] for iv in group[:2])
+            if first_up - both_down >= 2000:
+                actions.append(gestures.RESTART)
+        if interval is not None:
+            group, group_end = [interval], interval[2]
+    return actions
+
+
+def test_overlapping_and_bouncing_presses_match_the_reference_rules():
+    """Fuzz: random presses of both buttons, overlapping or not, with switch bounce (extra
+    press events while held, stray releases): exactly the actions the rules promise."""
+    rng = random.Random(11)
+    for _ in range(500):
+        intervals, t = [], 0
+        for _ in range(rng.randrange(1, 6)):
+            key = rng.randrange(2)
+            down = t + rng.randrange(0, 400)
+            up = down + rng.choice([40, 300, 1100, 2100, 2600])
+            intervals.append((key, down, up))
+            if rng.random() < 0.5:  # the other button joins in, overlapping
+                other_down = down + rng.randrange(0, 200)
+                intervals.append((1 - key, other_down, other_down + rng.choice([80, 2300])))
+            t = max(iv[2] for iv in intervals) + rng.randrange(10, 300)
+        events = []
+        for key, down, up in intervals:
+            events += [(down, 1, key, True), (up, 0, key, False)]
+            if rng.random() < 0.3:
+                events.append((down + 5, 2, key, True))  # bounce: pressed again while held
+        if rng.random() < 0.3:
+            events.append((-1, 0, rng.randrange(2), False))  # stray release at start
+        events.sort()
+        got = run([(key, pressed, ms) for ms, _, key, pressed in events])
+        assert got == _expected(intervals), intervals
