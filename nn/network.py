@@ -2,10 +2,16 @@
 
 Pure Python for CPython, MicroPython and CircuitPython: weights live in plain nested
 lists (``weights[l][j][i]`` is the link from node i of layer l to node j of layer
-l + 1), every working list is allocated once, and the hot loops index with ``range``
-so they allocate nothing per sample on the board.
+l + 1), every working list is allocated once, and the hot loops walk lists with plain
+``for`` and ``range`` loops (no enumerate or zip, which make objects per item), so they
+allocate nothing per sample on the board.
 """
 
+# The hot loops count their index by hand: enumerate() makes a tuple per item, a heap
+# allocation per link on the board.
+# ruff: noqa: SIM113
+
+import math
 import random
 
 from . import activations, losses
@@ -58,10 +64,13 @@ class Network:
         # (inputs included) and each link's contribution prev_output * weight.
         self.activations = zeros_like_layers(self.sizes)
         self.contributions = zeros_like_links(self.sizes)
-        self._deltas = zeros_like_layers(self.sizes)  # dL/dz per layer (layer 0 unused)
+        self._deltas = zeros_like_layers(self.sizes)  # dL/dz per layer (layer 0: scratch)
         # Evaluation runs in these, so a test pass never overwrites the trace on display.
         self._scratch_activations = zeros_like_layers(self.sizes)
-        self._scratch_contributions = zeros_like_links(self.sizes)
+        # Evaluation never reads its contributions, so every row of that scratch is one
+        # shared list as long as the widest layer: 1 row instead of one per node (memory).
+        shared = [0.0] * max(self.sizes)
+        self._scratch_contributions = [[shared] * n for n in self.sizes[1:]]
 
     def randomise(self):
         """Fresh weights and biases, uniform in [-1, 1), from the module-level generator."""
@@ -85,27 +94,47 @@ class Network:
         return self._forward(x, self.activations, self.contributions)
 
     def _forward(self, x, acts, contributions):
-        first = acts[0]
-        for i in range(len(first)):
-            first[i] = x[i]
-        for l in range(len(self.weights)):
-            w_layer = self.weights[l]
+        # Performance: this runs for every sample (and every test sample). Lists are local
+        # aliases; a sigmoid layer's activation is written out inline, clamp included, as
+        # activations.sigmoid computes it (on the board a call per node costs more than the
+        # node's arithmetic); and the loops walk the lists, counting the index alongside
+        # (fewer bytecodes per link than range() indexing). Results are bit-identical.
+        exp = math.exp
+        high = activations.EXP_LIMIT
+        low = -high
+        biases = self.biases
+        functions = self._functions
+        prev = acts[0]
+        for i in range(len(prev)):
+            prev[i] = x[i]
+        l = 0
+        for w_layer in self.weights:
             c_layer = contributions[l]
-            bias = self.biases[l]
-            prev = acts[l]
+            bias = biases[l]
             out = acts[l + 1]
-            f = self._functions[l]
-            n_prev = len(prev)
-            for j in range(len(out)):
-                w = w_layer[j]
+            f = functions[l]
+            sigmoid = f is activations.sigmoid
+            j = 0
+            for w in w_layer:
                 c = c_layer[j]
                 z = bias[j]
-                for i in range(n_prev):
-                    v = prev[i] * w[i]
-                    c[i] = v
+                i = 0
+                for a in prev:
+                    c[i] = v = a * w[i]
                     z += v
-                out[j] = f(z)
-        return acts[-1]
+                    i += 1
+                if sigmoid:
+                    if z > high:
+                        z = high
+                    elif z < low:
+                        z = low
+                    out[j] = 1.0 / (1.0 + exp(-z))
+                else:
+                    out[j] = f(z)
+                j += 1
+            prev = out
+            l += 1
+        return prev
 
     def backward(self, y, sums):
         """Backpropagate the latest ``forward_trace`` against target ``y`` into ``sums``.
@@ -114,43 +143,74 @@ class Network:
         returns the sample's loss. Every bias gradient carries the upstream error
         (the original C++ project's bias gradient did not).
         """
+        # Performance: this runs for every sample. As in _forward: local aliases, the loops
+        # walk the lists, and the mse loss and gradient (a - y) and the sigmoid derivative
+        # a * (1 - a) are written out inline. One pass over a layer's links adds both its
+        # weight gradients and the error flowing back to each source node. Every sum is
+        # taken in the same order as before, so results are bit-identical.
         acts = self.activations
         deltas = self._deltas
-        last = len(self.weights)
+        weights = self.weights
+        derivatives = self._derivatives
+        last = len(weights)
         out = acts[last]
-        loss = self._loss_value(out, y)
         grad = self._loss_gradient
-        derivative = self._derivatives[last - 1]
+        mse = grad is losses.mse_gradient
+        loss = 0.0 if mse else self._loss_value(out, y)  # mse: summed below, as losses.mse
+        fused = self._fused_output
+        derivative = derivatives[last - 1]
+        sigmoid = derivative is activations.sigmoid_derivative
         d_out = deltas[last]
         node_sums = sums.nodes[last]
-        for j in range(len(out)):
-            a = out[j]
-            dl_da = grad(a, y[j])
+        j = 0
+        for a in out:
+            target = y[j]
+            if mse:
+                dl_da = a - target
+                loss += 0.5 * dl_da * dl_da
+            else:
+                dl_da = grad(a, target)
             node_sums[j] += dl_da
-            d_out[j] = (a - y[j]) if self._fused_output else dl_da * derivative(a)
+            if fused:
+                d_out[j] = a - target
+            elif sigmoid:
+                d_out[j] = dl_da * (a * (1.0 - a))
+            else:
+                d_out[j] = dl_da * derivative(a)
+            j += 1
         for l in range(last - 1, -1, -1):
-            delta = deltas[l + 1]
             prev = acts[l]
-            w_layer = self.weights[l]
+            w_layer = weights[l]
             gw_layer = sums.weights[l]
             gb = sums.biases[l]
-            n_prev = len(prev)
-            for j in range(len(delta)):
-                d = delta[j]
+            # back[i] collects dL/da of source node i, then becomes its dL/dz in place
+            # (deltas[0] is only scratch).
+            back = deltas[l]
+            for i in range(len(back)):
+                back[i] = 0.0
+            j = 0
+            for d in deltas[l + 1]:
                 gb[j] += d
                 gw = gw_layer[j]
-                for i in range(n_prev):
-                    gw[i] += d * prev[i]
+                w = w_layer[j]
+                i = 0
+                for a in prev:
+                    gw[i] += d * a
+                    back[i] += w[i] * d
+                    i += 1
+                j += 1
             node_sums = sums.nodes[l]
-            d_prev = deltas[l]
-            derivative = self._derivatives[l - 1] if l > 0 else None
-            for i in range(n_prev):
-                s = 0.0
-                for j in range(len(delta)):
-                    s += w_layer[j][i] * delta[j]
+            derivative = derivatives[l - 1] if l else None
+            sigmoid = derivative is activations.sigmoid_derivative
+            i = 0
+            for a in prev:
+                s = back[i]
                 node_sums[i] += s
-                if derivative is not None:
-                    d_prev[i] = s * derivative(prev[i])
+                if sigmoid:
+                    back[i] = s * (a * (1.0 - a))
+                elif derivative is not None:
+                    back[i] = s * derivative(a)
+                i += 1
         sums.loss += loss
         sums.count += 1
         return loss
