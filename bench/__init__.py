@@ -1,0 +1,15 @@
+"""Benchmarks for the project's performance goals (issue 5): ``python -m bench`` or ``make bench``.
+
+Each module measures one thing; ``__main__`` runs them all, prints a table and writes
+bench-results.json (see BENCHMARKS.md). The machine is shared and noisy, so every ratio is
+taken between measurements interleaved in one run, and figures are medians over rounds.
+
+- training: our pure-Python training against NumPy doing the same job (p1), with the NumPy
+  versions in reference
+- frame_vs_sample: one animation frame against one training sample under MicroPython (p2)
+- writes: bitmap and palette writes per frame in the simulator (p3)
+- sim_speed: simulator frames per second and GIF encoding time (p4)
+- heap: peak and growth of the MicroPython heap over a long run (p5)
+- device: the bodies of p2 and p5, which run under MicroPython (run by interpreters)
+- timing, report: medians and interleaving; the goals, the table and the JSON file
+"""

@@ -1,0 +1,70 @@
+"""python -m bench: measure the performance goals, print a table, write bench-results.json.
+
+python -m bench              every benchmark, full length (a minute or so)
+python -m bench --quick      the same figures from short runs (seconds; for tests)
+python -m bench --only p1,p3 just those benchmarks
+"""
+
+import argparse
+import contextlib
+import io
+import sys
+import time
+
+with contextlib.redirect_stdout(io.StringIO()):  # Blinka's "GENERIC_X86 not supported" banner
+    import displayio  # noqa: F401
+
+from bench import frame_vs_sample, heap, interpreters, report, sim_speed, training, writes
+
+# name: (what it measures, full-length options, quick options)
+BENCHMARKS = {
+    "p1": (training.measure, {"epochs": 4, "rounds": 15}, {"epochs": 1, "rounds": 3}),
+    "p2": (frame_vs_sample.measure, {"rounds": 9}, {"rounds": 2}),
+    "p3": (writes.measure, {"batches": 2}, {"batches": 1}),
+    "p4": (
+        sim_speed.measure,
+        {"runs": 3},
+        {"runs": 1, "batches": 2, "gif_pulse_ms": 40},
+    ),
+    "p5": (heap.measure, {"batches": 1000, "growth_from": 100}, {"batches": 60, "growth_from": 30}),
+}
+
+
+def _arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Measure the project's performance goals."
+    )
+    parser.add_argument("--quick", action="store_true", help="short runs (figures are rough)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated benchmarks to run, e.g. p1,p3 (default all)"
+    )
+    parser.add_argument(
+        "--out", default="bench-results.json", help="where to write the figures as JSON"
+    )
+    args = parser.parse_args(argv)
+    args.names = [name for name in args.only.split(",") if name] or list(BENCHMARKS)
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error("unknown benchmark %s; choose from %s" % (unknown, ", ".join(BENCHMARKS)))
+    return args
+
+
+def main(argv=None):
+    """Run the chosen benchmarks; print the table; write the JSON file. Returns 0."""
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+    figures = {}
+    for name in args.names:
+        measure, full, quick = BENCHMARKS[name]
+        print("%s ..." % name, file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        figures.update(measure(**(quick if args.quick else full)))
+        print("%s done in %.1f s" % (name, time.perf_counter() - start), file=sys.stderr)
+    print(report.table(figures))
+    notes = report.machine(interpreters.micropython_version())
+    report.write(args.out, figures, notes, args.quick)
+    print("written: %s" % args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Run a bench/device module under the unix MicroPython or CPython, in a fresh process.
+
+The device modules print ``name value`` lines; ``run`` returns them as {name: [floats]} (a
+name printed once per round has one value per round). The
+repository root goes first on the import path, so ``nn`` and ``render`` import as on the board.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MICROPYTHON = Path(sys.executable).parent / "micropython"
+PRINT_VERSION = "import sys\nprint('%d.%d.%d' % sys.implementation.version[:3], sys.version)"
+
+
+def command(call, *, micropython, heap):
+    """The argv that runs the Python statement ``call`` after making the repository importable."""
+    script = "import sys\nsys.path.insert(0, %r)\n%s\n" % (str(ROOT), call)
+    if micropython:
+        return [str(MICROPYTHON), "-X", "heapsize=" + heap, "-c", script]
+    # -P: the repository's code.py must not shadow the standard library's ``code``.
+    return [sys.executable, "-P", "-c", script]
+
+
+def parse(stdout):
+    """{name: [float, ...]} from lines ``name value``, in order; other lines are ignored."""
+    figures = {}
+    for line in stdout.splitlines():
+        words = line.split()
+        if len(words) == 2:
+            try:
+                value = float(words[1])
+            except ValueError:
+                continue
+            figures.setdefault(words[0], []).append(value)
+    return figures
+
+
+def run(module, options="", *, micropython=True, heap="256K", timeout=900):
+    """``bench.device.<module>.main(<options>)`` in a new interpreter; its figures.
+
+    Raises RuntimeError with the interpreter's output if it fails (MemoryError included).
+    """
+    call = "from bench.device.%s import main\nmain(%s)" % (module, options)
+    result = subprocess.run(
+        command(call, micropython=micropython, heap=heap),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(ROOT),
+    )
+    if result.returncode:
+        where = "MicroPython (heap %s)" % heap if micropython else "CPython"
+        raise RuntimeError(
+            "bench.device.%s failed under %s:\n%s%s"
+            % (module, where, result.stdout[-2000:], result.stderr[-2000:])
+        )
+    return parse(result.stdout)
+
+
+def micropython_version():
+    """The unix MicroPython's sys.version line."""
+    result = subprocess.run(
+        [str(MICROPYTHON), "-c", PRINT_VERSION],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip()

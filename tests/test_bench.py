@@ -1,0 +1,83 @@
+"""`python -m bench --quick` runs every benchmark and writes every figure as a number.
+
+No timing is asserted here (the machine is shared); BENCHMARKS.md holds the figures.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bench import training
+from bench.report import GOALS
+from tests.device import ROOT
+
+# Every figure the issue asks for, plus the details reported next to them.
+EXPECTED_KEYS = {
+    "p1_train_vs_numpy",
+    "p1_train_vs_numpy_batched",
+    "p1_us_per_sample",
+    "p1_numpy_us_per_sample",
+    "p1_numpy_batched_us_per_sample",
+    "p2_frame_vs_sample_micropython",
+    "p2_frame_us_micropython",
+    "p2_sample_us_micropython",
+    "p2_frame_us_cpython",
+    "p2_sample_us_cpython",
+    "p3_pixel_writes_per_frame",
+    "p3_palette_writes_per_frame_mean",
+    "p3_palette_writes_per_frame_max",
+    "p4_sim_fps",
+    "p4_gif_ms_per_frame",
+    "p5_heap_kb",
+    "p5_heap_raw_kb",
+    "p5_heap_growth_kb",
+    "p5_data_kb",
+    "p5_float_boxing_kb",
+}
+
+
+def test_quick_bench_writes_every_figure_as_a_number(tmp_path):
+    """A quick run exits 0, prints the table and writes every expected key as a number."""
+    out = tmp_path / "bench-results.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],  # as `make bench`
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = json.loads(out.read_text())
+    assert set(figures) >= EXPECTED_KEYS
+    for key in EXPECTED_KEYS:
+        value = figures[key]
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), key
+        assert value == value, key  # not NaN
+    assert set(figures["goals_met"]) == set(GOALS)
+    assert figures["quick"] is True
+    assert "p1_train_vs_numpy" in result.stdout  # the table was printed
+
+
+def test_numpy_references_train_exactly_like_nn():
+    """Both NumPy references end two epochs with nn's weights, gradients and losses."""
+    problem = training.Problem()
+    batches = 2 * (len(problem.train_x) // training.BATCH_SIZE)
+    recorded, worst = training.verify(problem, batches)
+    assert len(recorded) == batches
+    assert all(len(batch) == training.BATCH_SIZE for batch in recorded)
+    assert worst < 1e-12
+
+
+def test_the_check_notices_a_reference_that_trains_differently(monkeypatch):
+    """A reference with another momentum ends elsewhere, and verify says so."""
+    problem = training.Problem()
+
+    def slightly_off(kind):
+        trainer = problem.trainer()
+        return kind(trainer.network, trainer.learning_rate, 0.89)
+
+    monkeypatch.setattr(problem, "reference", slightly_off)
+    with pytest.raises(AssertionError, match="weights"):
+        training.verify(problem, 3)
