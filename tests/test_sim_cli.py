@@ -1,0 +1,101 @@
+"""``python -m sim`` end to end, as a user runs it: a separate process in a folder of its own,
+files written where asked, every option documented, bad input refused with a clear message."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from tests.sim_helpers import ROOT
+
+OPTIONS = (
+    "--batches",
+    "--seed",
+    "--gif",
+    "--png",
+    "--scale",
+    "--fps",
+    "--press",
+    "--window",
+    "--settings",
+)
+
+
+def simulator(*args, cwd):
+    """Run ``python -P -m sim ARGS`` in ``cwd`` with the repository importable; -P keeps the
+    repository's code.py from shadowing the standard library's ``code`` module."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "sim", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_one_batch_writes_a_png_and_an_animated_gif_and_says_where(tmp_path):
+    """--batches 1 --png --gif --seed 2: exit 0, the console shows the run and names both
+    files, the PNG is the 64x32 panel with lit pixels, the GIF has many frames."""
+    result = simulator(
+        "--batches", "1", "--png", "out.png", "--gif", "out.gif", "--seed", "2", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "seed 2" in out
+    assert sum(line.startswith("(") for line in out.splitlines()) == 1
+    assert "last frame: out.png" in out
+    assert "animation: out.gif (" in out
+    assert "Traceback" not in result.stderr
+    with Image.open(tmp_path / "out.png") as png:
+        assert png.size == (64, 32)
+        assert png.convert("RGB").getbbox() is not None  # not all black
+    with Image.open(tmp_path / "out.gif") as gif:
+        assert gif.n_frames > 1
+        assert gif.size[0] > 64 and gif.size[0] * 32 == gif.size[1] * 64
+
+
+def test_help_lists_every_option(tmp_path):
+    """--help exits 0 and documents every option a user needs."""
+    result = simulator("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for option in OPTIONS:
+        assert option in result.stdout, option
+
+
+@pytest.mark.parametrize(
+    ("press", "complaint"),
+    [
+        ("sideways@100", "expected NAME@MS"),
+        ("up@soon", "MS must be a whole number"),
+        ("up@100:500,up@300", "overlaps"),
+    ],
+)
+def test_a_bad_press_script_exits_2_with_a_clear_message(tmp_path, press, complaint):
+    """A --press value that is not NAME@MS[:HOLD] stops before any run: exit 2, usage and the
+    reason on stderr, no files written."""
+    result = simulator("--press", press, "--png", "out.png", "--gif", "", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--press" in result.stderr and complaint in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_a_missing_settings_file_is_refused_with_a_clear_message(tmp_path):
+    """--settings naming no file: non-zero exit and a one-line reason that names the file,
+    not a traceback."""
+    result = simulator("--settings", "missing.toml", "--gif", "", "--png", "", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "missing.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "nn-matrix" not in result.stdout  # nothing ran
+
+
+def test_the_console_carries_no_blinka_platform_warning(tmp_path):
+    """The simulator's stdout is code.py's console only: Blinka's "GENERIC_X86 is not fully
+    supported" banner (meaningless for a simulated Matrix Portal) is kept out of it."""
+    result = simulator("--help", cwd=tmp_path)
+    assert "GENERIC_X86" not in result.stdout + result.stderr
