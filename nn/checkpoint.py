@@ -1,0 +1,297 @@
+"""Save and resume training across power cuts in the board's 8 KB ``microcontroller.nvm``.
+
+Pure Python for CPython, MicroPython and CircuitPython. ``nvm`` is anything with len,
+slice reads and slice assignment: ``microcontroller.nvm``, the simulator's
+``nvm.ByteArray`` or a ``bytearray(8192)``. Two slots, A at 0 and B at ``len(nvm) // 2``:
+``save`` writes a whole record into the slot *not* holding the newest intact record in
+ONE slice assignment (one flash erase/write cycle), so a power cut can only spoil the
+slot being written; ``load`` returns the newest intact record made under equal settings.
+"""
+
+# Layout notes live in comments: the board compiles this file from source, and comments,
+# unlike docstrings, cost the parser nothing.
+#
+# A record, little-endian (HEADER is the struct format of its first 36 bytes):
+#   0  magic     4s  b"NNck"
+#   4  version   B   FORMAT_VERSION
+#   5  flags     B   bit 0: best loss present, bit 1: optimiser velocities present
+#   6  layers    B   number of layers L
+#   7  reserved  B   0
+#   8  length    I   bytes in the whole record, CRC included
+#  12  sequence  I   one more than the newest record already in nvm
+#  16  settings  I   fingerprint(settings): CRC-32 of the settings that shape training
+#  20  seed      I   the run's random seed (the data set is rebuilt from it)
+#  24  epoch     I   completed epochs
+#  28  batches   I   weight updates so far
+#  32  best      f   best batch loss (0.0 when absent)
+#  36  sizes     L bytes, inputs first
+#      values    float32: weights[l][j][i], biases[l][j], then velocities of the same
+#                shapes when flag bit 1 is set
+#      crc       I   CRC-32 of every byte before it
+# Every format version must keep bytes 0..11 and the CRC at the end, so a damaged record
+# is told apart from an intact one of another version.
+
+import struct
+
+from .crc32 import crc32
+
+MAGIC = b"NNck"
+FORMAT_VERSION = 1
+HEADER = "<4sBBBBIIIIIIf"
+HEADER_SIZE = 36  # struct.calcsize(HEADER)
+FLAG_BEST_LOSS = 1
+FLAG_VELOCITY = 2
+MAX_LAYERS = 32  # a sanity bound for reading; the panel shows at most 10 columns
+
+# Why load() found nothing, most telling first (of the two slots, the first listed wins).
+OTHER_SETTINGS = "checkpoint is for other settings"
+OTHER_FORMAT = "checkpoint is in another format"
+DAMAGED = "checkpoint damaged"
+NO_CHECKPOINT = "no checkpoint"
+REASONS = (OTHER_SETTINGS, OTHER_FORMAT, DAMAGED, NO_CHECKPOINT)
+
+# The settings that shape training, sorted: the fingerprint walks this tuple, never a dict.
+FINGERPRINT_KEYS = (
+    "NN_ACTIVATION",
+    "NN_BATCH_SIZE",
+    "NN_DATASET",
+    "NN_LAYERS",
+    "NN_LEARNING_RATE",
+    "NN_LOSS",
+    "NN_MOMENTUM",
+    "NN_OPTIMIZER",
+    "NN_OUTPUT_ACTIVATION",
+    "NN_SCHEDULE",
+    "NN_SCHEDULE_EPOCHS",
+    "NN_SCHEDULE_FACTOR",
+)
+
+
+def canonical(settings):
+    """The text the fingerprint hashes: ``KEY=value`` lines, floats to 6 digits."""
+    lines = []
+    for key in FINGERPRINT_KEYS:
+        value = settings[key]
+        if isinstance(value, (list, tuple)):
+            value = ",".join([str(item) for item in value])
+        elif isinstance(value, float):
+            value = "%.6g" % value
+        lines.append("%s=%s" % (key, value))
+    return "\n".join(lines)
+
+
+def fingerprint(settings):
+    """CRC-32 of ``canonical(settings)``: a checkpoint only resumes under equal settings."""
+    return crc32(canonical(settings).encode())
+
+
+def record_size(sizes, velocity=True):
+    """Bytes in a record for layer ``sizes`` (velocities doubling the floats)."""
+    count = 0
+    for l in range(len(sizes) - 1):
+        count += (sizes[l] + 1) * sizes[l + 1]
+    return HEADER_SIZE + len(sizes) + (8 if velocity else 4) * count + 4
+
+
+def slots(nvm):
+    """(start of slot A, start of slot B, bytes per slot)."""
+    size = len(nvm) // 2
+    return 0, size, size
+
+
+def _rows(trainer, velocity):
+    """Every weight row then every bias row (or the optimiser's velocity rows), in order."""
+    if velocity:
+        links = trainer.optimizer.weight_velocity
+        layers = trainer.optimizer.bias_velocity
+    else:
+        links, layers = trainer.network.weights, trainer.network.biases
+    for layer in links:
+        yield from layer
+    yield from layers
+
+
+def _has_velocity(optimizer):
+    """True if the optimiser keeps velocity lists (SGD does, even without momentum)."""
+    return hasattr(optimizer, "weight_velocity") and hasattr(optimizer, "bias_velocity")
+
+
+def _pack_float(buffer, offset, value):
+    """Store ``value`` as float32 (beyond its range: infinity, where CPython would raise)."""
+    try:
+        struct.pack_into("<f", buffer, offset, value)
+    except OverflowError:
+        struct.pack_into("<f", buffer, offset, float("inf") if value > 0 else float("-inf"))
+
+
+def snapshot(trainer, seed, fingerprint, sequence=0):
+    """A complete record (bytearray, CRC included) of ``trainer``'s state now."""
+    sizes = trainer.network.sizes
+    velocity = _has_velocity(trainer.optimizer)
+    length = record_size(sizes, velocity)
+    best = trainer.best_loss
+    flags = FLAG_VELOCITY if velocity else 0
+    if best is not None and best == best:  # NaN is stored as "no best loss"
+        flags |= FLAG_BEST_LOSS
+    record = bytearray(length)
+    struct.pack_into(
+        HEADER, record, 0, MAGIC, FORMAT_VERSION, flags, len(sizes), 0, length, sequence,
+        fingerprint, seed, trainer.epoch, trainer.batches, 0.0,
+    )  # fmt: skip
+    if flags & FLAG_BEST_LOSS:
+        _pack_float(record, HEADER_SIZE - 4, best)
+    offset = HEADER_SIZE + len(sizes)
+    record[HEADER_SIZE:offset] = bytes(sizes)
+    for part in (False, True) if velocity else (False,):
+        for row in _rows(trainer, part):
+            for value in row:
+                _pack_float(record, offset, value)
+                offset += 4
+    struct.pack_into("<I", record, offset, crc32(record, 0, 0, offset))
+    return record
+
+
+class Checkpoint:
+    """One intact record read back from nvm: ``sequence``, ``fingerprint``, ``seed``,
+    ``epoch``, ``batches``, ``best_loss`` (or None), ``sizes``, ``has_velocity``,
+    ``slot`` (its start in nvm) and ``record`` (bytes; floats stay packed until restore).
+    """
+
+    def __init__(self, record, slot, sizes):
+        fields = struct.unpack_from(HEADER, record, 0)
+        self.record = record
+        self.slot = slot
+        self.sizes = sizes
+        self.sequence, self.fingerprint, self.seed, self.epoch, self.batches = fields[6:11]
+        self.best_loss = fields[11] if fields[2] & FLAG_BEST_LOSS else None
+        self.has_velocity = bool(fields[2] & FLAG_VELOCITY)
+
+    def __repr__(self):
+        return "Checkpoint(#%d at %d, %s, epoch %d)" % (
+            self.sequence,
+            self.slot,
+            self.sizes,
+            self.epoch,
+        )
+
+
+def read_slot(nvm, start, size):
+    """(Checkpoint, None) for an intact record at ``start``, else (None, reason).
+
+    Magic, length and CRC first (the framing every version keeps), then version, flags,
+    layer count and the length the sizes need. Never raises on any content.
+    """
+    if size < 16 or start + size > len(nvm) or nvm[start : start + 4] != MAGIC:
+        return None, NO_CHECKPOINT
+    length = struct.unpack_from("<I", nvm[start + 8 : start + 12], 0)[0]
+    if not 16 <= length <= size:
+        return None, DAMAGED
+    record = nvm[start : start + length]
+    if crc32(record, 0, 0, length - 4) != struct.unpack_from("<I", record, length - 4)[0]:
+        return None, DAMAGED
+    if record[4] != FORMAT_VERSION:
+        return None, OTHER_FORMAT
+    flags, layers = record[5], record[6]
+    if flags > FLAG_BEST_LOSS | FLAG_VELOCITY or not 2 <= layers <= MAX_LAYERS:
+        return None, DAMAGED
+    sizes = list(record[HEADER_SIZE : HEADER_SIZE + layers])
+    if 0 in sizes or length != record_size(sizes, flags & FLAG_VELOCITY):
+        return None, DAMAGED
+    return Checkpoint(record, start, sizes), None
+
+
+def _newest(nvm, fingerprint=None, sizes=None):
+    """(newest intact Checkpoint with this fingerprint and sizes, None) or (None, reason);
+    a None fingerprint matches any record."""
+    first, second, size = slots(nvm)
+    newest = None
+    reason = NO_CHECKPOINT
+    for start in (first, second):
+        state, problem = read_slot(nvm, start, size)
+        if (
+            state
+            and fingerprint is not None
+            and (state.fingerprint != fingerprint or sizes not in (None, state.sizes))
+        ):
+            state, problem = None, OTHER_SETTINGS
+        if state is None:
+            if REASONS.index(problem) < REASONS.index(reason):
+                reason = problem
+        elif newest is None or 0 < ((state.sequence - newest.sequence) & 0xFFFFFFFF) < (1 << 31):
+            newest = state  # sequence numbers compare with uint32 wrap-around
+    return newest, None if newest else reason
+
+
+def load(nvm, fingerprint, sizes=None):
+    """(Checkpoint, None) for the newest intact record made under these settings (and
+    layer ``sizes``, if given), or (None, reason): NO_CHECKPOINT, DAMAGED,
+    OTHER_SETTINGS or OTHER_FORMAT. Never raises on whatever the memory holds.
+    """
+    return _newest(nvm, fingerprint, None if sizes is None else list(sizes))
+
+
+def save(nvm, trainer, seed, fingerprint):
+    """Write ``trainer``'s state as the newest record in ONE slice assignment; return its
+    sequence number.
+
+    It goes into the slot not holding the newest intact record (whatever its settings),
+    so that record survives a power cut during this write. Raises ValueError if the
+    record does not fit a slot; an OSError from the memory itself is passed on. ``seed``,
+    ``fingerprint``, epoch and batches must fit a uint32 (CPython's struct checks that).
+    """
+    first, second, size = slots(nvm)
+    length = record_size(trainer.network.sizes, _has_velocity(trainer.optimizer))
+    if length > size:
+        raise ValueError(
+            "a checkpoint of %s needs %d bytes; a slot of this nvm holds %d"
+            % (trainer.network.sizes, length, size)
+        )
+    newest = _newest(nvm)[0]
+    start = second if newest and newest.slot == first else first
+    sequence = (newest.sequence + 1) & 0xFFFFFFFF if newest else 1
+    newest = None  # free its bytes before the new record is built
+    nvm[start : start + length] = snapshot(trainer, seed, fingerprint, sequence)
+    return sequence
+
+
+def restore(trainer, state):
+    """Put a Checkpoint's weights, biases, velocities, epoch, batches and best loss back
+    into a live Trainer, filling every list in place.
+
+    Training resumes at the start of epoch ``state.epoch`` with a fresh shuffle (an epoch
+    cut short is trained again in full). Seed the random generator from ``state.seed``
+    first if the data set is rebuilt from it. Raises ValueError for another shape.
+    """
+    if list(state.sizes) != list(trainer.network.sizes):
+        raise ValueError(
+            "checkpoint is for a %s network, not %s" % (state.sizes, trainer.network.sizes)
+        )
+    offset = _unpack(state.record, HEADER_SIZE + len(state.sizes), _rows(trainer, False))
+    trainer.restart()  # zero velocities and sums; test loss of the restored weights
+    if state.has_velocity and _has_velocity(trainer.optimizer):
+        _unpack(state.record, offset, _rows(trainer, True))
+    trainer.epoch = state.epoch
+    trainer.batches = state.batches
+    trainer.best_loss = state.best_loss
+    trainer.learning_rate = trainer.schedule.rate(state.epoch)
+
+
+def _unpack(record, offset, rows):
+    """Fill ``rows`` in place with float32 values from ``offset``; return the end offset."""
+    for row in rows:
+        for i in range(len(row)):
+            row[i] = struct.unpack_from("<f", record, offset)[0]
+            offset += 4
+    return offset
+
+
+def clear(nvm):
+    """Invalidate both slots by zeroing their magic, one 4-byte write per slot that holds
+    a record; return how many slots were written."""
+    first, second, size = slots(nvm)
+    written = 0
+    for start in (first, second):
+        if size >= 16 and nvm[start : start + 4] == MAGIC:
+            nvm[start : start + 4] = bytes(4)
+            written += 1
+    return written

@@ -1,0 +1,599 @@
+"""Checkpoints in nvm: exact round trips, alternating slots, and no torn, bit-flipped or
+garbage record ever loading as valid (a power cut may strike during any write)."""
+
+import ast
+import random
+import struct
+import zlib
+
+import pytest
+
+import nn
+from nn import checkpoint
+from nn.checkpoint import (
+    DAMAGED,
+    NO_CHECKPOINT,
+    OTHER_FORMAT,
+    OTHER_SETTINGS,
+    clear,
+    fingerprint,
+    load,
+    record_size,
+    restore,
+    save,
+    snapshot,
+)
+from nn.crc32 import crc32
+from render import settings as settings_module
+from render.layout import Layout
+from sim.devices.nvm import ByteArray
+from tests.device import ROOT, mpy_cross_errors, run_micropython
+
+SIZES = [2, 3, 3, 1]
+SEED = 5
+RECORD = 244  # bytes in a 2-3-3-1 record
+FAILURES = (NO_CHECKPOINT, DAMAGED, OTHER_FORMAT, OTHER_SETTINGS)
+
+
+def default_settings():
+    """The settings a board with an empty settings.toml runs with."""
+    return settings_module.read(lambda key: None)[0]
+
+
+PRINT = fingerprint(default_settings())
+
+
+def make_trainer(seed=SEED, batches=3, sizes=SIZES):
+    """A trainer on the default problem after ``batches`` batches (velocities non-zero)."""
+    train_x, train_y, test_x, test_y = nn.problems.load("regression", seed=1)
+    network = nn.Network(list(sizes), seed=seed)
+    trainer = nn.Trainer(network, train_x, train_y, test_x, test_y, batch_size=32)
+    for _ in range(batches):
+        trainer.train_batch()
+    return trainer
+
+
+def f32(x):
+    """x rounded to float32, as a record stores it."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def state_of(trainer):
+    """Every number a checkpoint keeps, rounded to float32, plus the counters."""
+    optimizer = trainer.optimizer
+    net = trainer.network
+    floats = []
+    for links, layers in (
+        (net.weights, net.biases),
+        (optimizer.weight_velocity, optimizer.bias_velocity),
+    ):
+        floats += [f32(v) for layer in links for row in layer for v in row]
+        floats += [f32(v) for row in layers for v in row]
+    best = None if trainer.best_loss is None else f32(trainer.best_loss)
+    return floats, trainer.epoch, trainer.batches, best
+
+
+class CountingNvm:
+    """An nvm stand-in over a bytearray that logs every assignment as (start, stop, bytes)."""
+
+    def __init__(self, size=8192, fill=0xFF):
+        self.data = bytearray([fill]) * size
+        self.writes = []
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        return bytes(self.data[index])
+
+    def __setitem__(self, index, value):
+        assert isinstance(index, slice), "single-byte writes cost a flash cycle each"
+        self.writes.append((index.start, index.stop, len(value)))
+        self.data[index] = value
+
+
+class PowerCut(Exception):
+    """The board lost power in the middle of an nvm write."""
+
+
+class TearingNvm(CountingNvm):
+    """Writes only the first ``keep`` bytes of the next assignment, then loses power.
+
+    ``erased`` decides what lies under the rest: the slot's old bytes (a write that
+    stopped part way) or 0xFF (flash erased first, then written part way).
+    """
+
+    def __init__(self, data, keep, erased):
+        super().__init__(len(data))
+        self.data[:] = data
+        self.keep = keep
+        self.erased = erased
+
+    def __setitem__(self, index, value):
+        if self.erased:
+            self.data[index] = b"\xff" * len(value)
+        self.data[index.start : index.start + self.keep] = value[: self.keep]
+        raise PowerCut()
+
+
+# --- CRC-32 ---------------------------------------------------------------------------
+
+
+def test_crc32_equals_zlib_on_random_data():
+    """The table-driven CRC matches zlib's on 300 random buffers, empty to 3 KB, also in
+    pieces (continuing from a previous CRC) and over a start/end window."""
+    rng = random.Random(32)
+    assert crc32(b"123456789") == 0xCBF43926  # the standard check value
+    for _ in range(300):
+        data = rng.randbytes(rng.randrange(3000))
+        cut = rng.randrange(len(data) + 1)
+        assert crc32(data) == zlib.crc32(data)
+        assert crc32(data[cut:], crc32(data[:cut])) == zlib.crc32(data)
+        assert crc32(data, 0, cut, len(data)) == zlib.crc32(data[cut:])
+
+
+# --- settings fingerprint ---------------------------------------------------------------
+
+
+def test_fingerprint_covers_every_training_setting_in_sorted_order():
+    """Every NN_ setting except the seed (kept in the record) shapes the fingerprint."""
+    keys = {spec[0] for spec in settings_module.SPECS if spec[0].startswith("NN_")}
+    assert tuple(sorted(keys - {"NN_SEED"})) == checkpoint.FINGERPRINT_KEYS
+
+
+def test_fingerprint_changes_with_each_setting_and_not_with_dict_order():
+    """A changed training setting changes the fingerprint; the seed, the display settings
+    and the order keys were inserted in do not."""
+    base = default_settings()
+    backwards = {key: base[key] for key in reversed(list(base))}
+    assert fingerprint(backwards) == PRINT
+    changes = {
+        "NN_LAYERS": [2, 4, 1],
+        "NN_ACTIVATION": "tanh",
+        "NN_OUTPUT_ACTIVATION": "identity",
+        "NN_LOSS": "bce",
+        "NN_OPTIMIZER": "sgd",
+        "NN_MOMENTUM": 0.8,
+        "NN_LEARNING_RATE": 0.25,
+        "NN_SCHEDULE": "step",
+        "NN_SCHEDULE_FACTOR": 0.25,
+        "NN_SCHEDULE_EPOCHS": 11,
+        "NN_BATCH_SIZE": 16,
+        "NN_DATASET": "xor",
+    }
+    assert set(changes) == set(checkpoint.FINGERPRINT_KEYS)
+    prints = {PRINT}
+    for key, value in changes.items():
+        changed = dict(base)
+        changed[key] = value
+        prints.add(fingerprint(changed))
+    assert len(prints) == len(changes) + 1
+    for key, value in (("NN_SEED", 99), ("PULSE_MS", 50), ("SHOW_LOSS", False)):
+        same = dict(base)
+        same[key] = value
+        assert fingerprint(same) == PRINT
+    assert "NN_LAYERS=2,3,3,1\nNN_LEARNING_RATE=0.5\n" in checkpoint.canonical(base)
+
+
+# --- sizes ----------------------------------------------------------------------------
+
+
+def largest_panel_shape():
+    """The most parameters the 64x32 panel can show: as many layers of 5 as fit."""
+    layers = 2
+    while True:
+        try:
+            Layout([5] * (layers + 1))
+        except ValueError:
+            return [5] * layers
+        layers += 1
+
+
+def test_record_sizes_fit_a_slot(record_property):
+    """2-3-3-1 takes 244 bytes; the largest shape the panel fits stays within a 4 KB slot."""
+    largest = largest_panel_shape()
+    assert struct.calcsize(checkpoint.HEADER) == checkpoint.HEADER_SIZE
+    assert record_size(SIZES) == len(snapshot(make_trainer(batches=0), 1, PRINT)) == RECORD
+    assert record_size([5] * 6) == 1246
+    assert len(largest) == 10 and record_size(largest) == 2210
+    assert record_size(largest) <= checkpoint.slots(bytearray(8192))[2] == 4096
+    record_property("record 2-3-3-1", record_size(SIZES))
+    record_property("record %s" % largest, record_size(largest))
+
+
+class BareTrainer:
+    """Just what save() reads, for shapes the data sets do not fit (5 inputs)."""
+
+    def __init__(self, sizes):
+        self.network = nn.Network(sizes, seed=9)
+        self.optimizer = nn.SGD(sizes, momentum=0.9)
+        rng = random.Random(9)
+        for layer in self.optimizer.weight_velocity:
+            for row in layer:
+                row[:] = [rng.uniform(-1, 1) for _ in row]
+        self.epoch, self.batches, self.best_loss = 7, 123, 0.25
+
+
+def test_largest_panel_shape_saves_and_loads():
+    """A checkpoint of the largest shape is one write that reads back bit for bit."""
+    largest = largest_panel_shape()
+    trainer = BareTrainer(largest)
+    memory = ByteArray()
+    assert save(memory, trainer, 3, PRINT) == 1
+    assert memory.write_count == 1
+    state, reason = load(memory, PRINT, largest)
+    assert reason is None and state.sizes == largest
+    assert bytes(state.record) == bytes(snapshot(trainer, 3, PRINT, 1))
+
+
+def test_a_record_too_big_for_the_slot_is_refused_clearly():
+    """save() raises ValueError naming the bytes needed, and writes nothing."""
+    memory = CountingNvm(size=400)
+    with pytest.raises(ValueError, match="needs 244 bytes; a slot of this nvm holds 200"):
+        save(memory, make_trainer(batches=0), SEED, PRINT)
+    assert memory.writes == []
+
+
+# --- round trip and slots -----------------------------------------------------------
+
+
+def test_round_trip_restores_every_number_exactly_at_float32():
+    """Weights, biases, velocities, epoch, batches and best loss come back as saved."""
+    trained = make_trainer(batches=40)  # past one epoch (17 batches)
+    memory = ByteArray()
+    save(memory, trained, SEED, PRINT)
+    fresh = make_trainer(seed=SEED + 1, batches=0)
+    state, reason = load(memory, PRINT, SIZES)
+    assert reason is None
+    assert (state.seed, state.epoch, state.batches) == (SEED, 2, 40)
+    restore(fresh, state)
+    assert state_of(fresh) == state_of(trained)
+    assert fresh.optimizer.weight_velocity[0][0][0] != 0.0
+    assert fresh.learning_rate == fresh.schedule.rate(2)
+    assert fresh.test_loss == fresh.network.loss_on(fresh.test_x, fresh.test_y)
+    assert (fresh.batch_in_epoch, fresh.sample_in_batch) == (0, 0)
+    fresh.train_batch()  # and it trains on
+    assert fresh.batches == 41
+
+
+def test_missing_or_nan_best_loss_comes_back_as_none():
+    """No best loss yet (or a NaN one) is a flag, not a number."""
+    for best in (None, float("nan")):
+        trainer = make_trainer(batches=0)
+        trainer.best_loss = best
+        memory = bytearray([0xFF]) * 8192
+        save(memory, trainer, SEED, PRINT)
+        state, _ = load(memory, PRINT)
+        assert state.best_loss is None
+
+
+def test_saves_alternate_slots_in_one_write_each_and_the_newest_wins():
+    """Sequence 1, 2, 3... goes to slot A, B, A...; each save is one slice assignment of
+    the whole record; load returns the latest."""
+    memory = CountingNvm()
+    trainer = make_trainer(batches=0)
+    for sequence in range(1, 6):
+        trainer.train_batch()
+        assert save(memory, trainer, SEED, PRINT) == sequence
+        start = 0 if sequence % 2 else 4096
+        assert memory.writes[-1] == (start, start + RECORD, RECORD)
+        assert len(memory.writes) == sequence
+        state, reason = load(memory, PRINT)
+        assert reason is None
+        assert (state.sequence, state.slot, state.batches) == (sequence, start, sequence)
+
+
+def test_every_save_is_one_write_on_the_simulated_nvm():
+    """The simulator's nvm.ByteArray counts one erase/write cycle per save."""
+    memory = ByteArray()
+    trainer = make_trainer(batches=1)
+    for count in range(1, 4):
+        save(memory, trainer, SEED, PRINT)
+        assert memory.write_count == count
+
+
+def test_sequence_numbers_wrap_around():
+    """After sequence 2**32 - 1 comes 0, and 0 counts as the newer of the two."""
+    trainer = make_trainer(batches=1)
+    memory = bytearray([0xFF]) * 8192
+    memory[4096 : 4096 + RECORD] = snapshot(trainer, SEED, PRINT, 0xFFFFFFFF)
+    assert load(memory, PRINT)[0].sequence == 0xFFFFFFFF
+    assert save(memory, trainer, SEED, PRINT) == 0
+    state, _ = load(memory, PRINT)
+    assert (state.sequence, state.slot) == (0, 0)
+    assert save(memory, trainer, SEED, PRINT) == 1
+    assert load(memory, PRINT)[0].slot == 4096
+
+
+def test_a_checkpoint_survives_a_reboot_of_the_simulator(tmp_path):
+    """Saved through a file-backed nvm.ByteArray, it loads from a new one on that file."""
+    trainer = make_trainer(batches=2)
+    save(ByteArray(tmp_path / "nvm.bin"), trainer, SEED, PRINT)
+    state, reason = load(ByteArray(tmp_path / "nvm.bin"), PRINT, SIZES)
+    assert reason is None and state.batches == 2
+
+
+def saved_pair():
+    """nvm holding records #1 (slot A, 1 batch) and #2 (slot B, 2 batches), the trainer
+    after 3 batches and its record #3, which would go to slot A."""
+    memory = bytearray([0xFF]) * 8192
+    trainer = make_trainer(batches=0)
+    for _ in range(2):
+        trainer.train_batch()
+        save(memory, trainer, SEED, PRINT)
+    trainer.train_batch()
+    return memory, trainer, bytes(snapshot(trainer, SEED, PRINT, 3))
+
+
+def test_a_damaged_slot_falls_back_to_the_other():
+    """Whichever slot is damaged, the other one's record loads."""
+    memory, _, _ = saved_pair()
+    for start, batches in ((4096, 1), (0, 2)):
+        damaged = bytearray(memory)
+        damaged[start + 100] ^= 0x10
+        state, reason = load(damaged, PRINT)
+        assert reason is None and state.batches == batches
+
+
+# --- power cuts, bit flips and garbage --------------------------------------------------
+
+
+def test_a_write_torn_at_every_byte_never_loads_and_the_previous_record_does(record_property):
+    """A power cut after 0..243 bytes of record #3 (over #1's bytes, or over erased flash):
+    load() never returns #3 (or garbage), never raises, and returns #2."""
+    memory, trainer, new = saved_pair()
+    tried = 0
+    for erased in (False, True):
+        for keep in range(len(new)):
+            torn = TearingNvm(memory, keep, erased)
+            with pytest.raises(PowerCut):
+                save(torn, trainer, SEED, PRINT)
+            assert torn.writes == [] and bytes(torn.data[keep:RECORD]) != new[keep:]
+            state, reason = load(torn, PRINT)
+            assert reason is None and (state.sequence, state.batches) == (2, 2), keep
+            tried += 1
+    record_property("torn offsets tried", tried)
+
+
+@pytest.mark.slow
+def test_the_largest_record_torn_at_every_byte_never_loads():
+    """The same for the largest panel shape's 2210-byte record, torn over its predecessor."""
+    largest = largest_panel_shape()
+    trainer = BareTrainer(largest)
+    memory = bytearray([0xFF]) * 8192
+    for batches in (1, 2):
+        trainer.batches = batches
+        save(memory, trainer, SEED, PRINT)
+    trainer.batches = 3
+    for keep in range(record_size(largest)):
+        torn = TearingNvm(memory, keep, False)
+        with pytest.raises(PowerCut):
+            save(torn, trainer, SEED, PRINT)
+        state, reason = load(torn, PRINT)
+        assert reason is None and (state.sequence, state.batches) == (2, 2), keep
+
+
+def test_the_first_save_torn_at_every_byte_leaves_no_checkpoint():
+    """With nothing saved before, a torn first record reads as absent or damaged."""
+    trainer = make_trainer(batches=1)
+    for keep in range(RECORD):
+        torn = TearingNvm(bytearray([0xFF]) * 8192, keep, True)
+        with pytest.raises(PowerCut):
+            save(torn, trainer, SEED, PRINT)
+        state, reason = load(torn, PRINT)
+        assert state is None and reason == (NO_CHECKPOINT if keep < 4 else DAMAGED), keep
+
+
+def test_every_single_bit_flip_and_random_multi_bit_flips_are_caught(record_property):
+    """All 1952 single-bit flips of a 244-byte record, then 3000 random sets of 2-16 flips
+    (seeded): never valid, never an exception; with an intact older record, it loads."""
+    memory, _, _ = saved_pair()
+    alone = bytearray([0xFF]) * 8192
+    alone[4096:] = memory[4096:]  # record #2 by itself
+    flips = []
+    for bit in range(RECORD * 8):
+        flips.append((bit,))
+    rng = random.Random(2024)
+    for _ in range(3000):
+        flips.append(tuple(rng.sample(range(RECORD * 8), rng.randrange(2, 17))))
+    for bits in flips:
+        for base in (alone, memory):
+            damaged = bytearray(base)
+            for bit in bits:
+                damaged[4096 + bit // 8] ^= 1 << bit % 8
+            state, reason = load(damaged, PRINT)
+            if base is alone:
+                assert state is None and reason in FAILURES, bits
+            else:
+                assert reason is None and state.sequence == 1, bits
+    record_property("bit-flip cases tried", len(flips))
+
+
+def test_erased_zeroed_and_random_memory_give_no_checkpoint():
+    """Fresh (0xFF), zeroed and random nvm, and ones too small for a record, load nothing."""
+    rng = random.Random(7)
+    memories = [bytearray([0xFF]) * 8192, bytearray(8192), bytearray(0), bytearray(30)]
+    memories += [bytearray(rng.randbytes(8192)) for _ in range(50)]
+    for memory in memories:
+        assert load(memory, PRINT) == (None, NO_CHECKPOINT)
+
+
+def test_garbage_behind_a_valid_magic_never_loads_or_raises():
+    """2000 random records that start with the magic and version (random lengths, layer
+    counts and sizes included) are damaged, never an exception."""
+    rng = random.Random(11)
+    for trial in range(2000):
+        memory = bytearray(rng.randbytes(8192))
+        for start in (0, 4096):
+            memory[start : start + 5] = checkpoint.MAGIC + bytes([checkpoint.FORMAT_VERSION])
+            if trial % 2:  # a plausible header: small layer count and length
+                memory[start + 6] = rng.randrange(40)
+                struct.pack_into("<I", memory, start + 8, rng.randrange(4200))
+        state, reason = load(memory, PRINT)
+        assert state is None and reason == DAMAGED
+
+
+def test_other_settings_are_refused_with_the_reason():
+    """A record made under other settings (or for another shape) is not resumed."""
+    memory, _, _ = saved_pair()
+    other = dict(default_settings())
+    other["NN_LEARNING_RATE"] = 0.1
+    assert load(memory, fingerprint(other)) == (None, OTHER_SETTINGS)
+    assert load(memory, PRINT, [2, 4, 1]) == (None, OTHER_SETTINGS)
+    assert load(memory, PRINT, SIZES)[1] is None
+
+
+def test_the_newest_record_with_matching_settings_wins():
+    """After a run under other settings saved once, the older matching record still loads."""
+    memory, trainer, _ = saved_pair()
+    save(memory, trainer, SEED, PRINT + 1)  # #3 over #1 in slot A, other settings
+    state, reason = load(memory, PRINT)
+    assert reason is None and (state.sequence, state.slot) == (2, 4096)
+    assert load(memory, PRINT + 1)[0].sequence == 3
+
+
+def test_another_format_version_is_refused():
+    """A record of another format version (with a valid CRC) is not read."""
+    memory, _, _ = saved_pair()
+    for start in (0, 4096):
+        memory[start + 4] = checkpoint.FORMAT_VERSION + 1
+        end = start + RECORD - 4
+        struct.pack_into("<I", memory, end, zlib.crc32(memory[start:end]))
+    assert load(memory, PRINT) == (None, OTHER_FORMAT)
+
+
+def test_restore_refuses_another_shape():
+    """restore() into a network of another shape raises ValueError and changes nothing."""
+    memory, _, _ = saved_pair()
+    state, _ = load(memory, PRINT)
+    other = make_trainer(batches=0, sizes=[2, 4, 1])
+    weights = [list(row) for row in other.network.weights[0]]
+    with pytest.raises(ValueError, match="for a \\[2, 3, 3, 1\\] network"):
+        restore(other, state)
+    assert other.network.weights[0] == weights
+
+
+# --- clear and write errors ---------------------------------------------------------------
+
+
+def test_clear_invalidates_both_slots_with_small_writes():
+    """clear() zeroes each slot's magic in one 4-byte write; an empty nvm is left alone;
+    saving afterwards starts again at sequence 1 in slot A."""
+    memory = CountingNvm()
+    assert clear(memory) == 0 and memory.writes == []
+    trainer = make_trainer(batches=1)
+    save(memory, trainer, SEED, PRINT)
+    save(memory, trainer, SEED, PRINT)
+    del memory.writes[:]
+    assert clear(memory) == 2
+    assert memory.writes == [(0, 4, 4), (4096, 4100, 4)]
+    assert load(memory, PRINT) == (None, NO_CHECKPOINT)
+    assert save(memory, trainer, SEED, PRINT) == 1 and memory.writes[-1][0] == 0
+
+
+class ReadOnlyNvm(CountingNvm):
+    """Writes fail as on a board whose flash is not writable."""
+
+    def __setitem__(self, index, value):
+        raise OSError(30, "Read-only filesystem")
+
+
+def test_a_failing_write_raises_its_oserror():
+    """save() passes the memory's OSError on, for the caller to report once."""
+    with pytest.raises(OSError) as error:
+        save(ReadOnlyNvm(), make_trainer(batches=0), SEED, PRINT)
+    assert error.value.errno == 30
+
+
+# --- device truth -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["checkpoint.py", "crc32.py"])
+def test_compiles_with_mpy_cross(name):
+    """Valid MicroPython grammar."""
+    assert mpy_cross_errors(ROOT / "nn" / name) == ""
+
+
+MICROPYTHON_HEAP = "128K"
+MICROPYTHON_SCRIPT = """
+import gc
+import nn
+gc.collect()
+print("heap nn", gc.mem_alloc())
+from nn import checkpoint
+gc.collect()
+print("heap checkpoint", gc.mem_alloc())
+memory = bytearray(8192)  # the board's nvm is outside the heap; allocated early, in one piece
+train_x, train_y, test_x, test_y = nn.problems.load("regression", seed=1)
+trainer = nn.Trainer(nn.Network([2, 3, 3, 1], seed=5), train_x, train_y, test_x, test_y)
+for _ in range(20):
+    trainer.train_batch()
+gc.collect()
+print("heap trainer", gc.mem_alloc())
+for _ in range(3):
+    sequence = checkpoint.save(memory, trainer, 5, %d)
+gc.collect()
+print("heap saved", gc.mem_alloc())
+print("sequence", sequence)
+print("saved", (trainer.network.weights, trainer.network.biases))
+print("velocity", trainer.optimizer.weight_velocity)
+print("counters", trainer.epoch, trainer.batches, trainer.best_loss)
+print("record", list(memory[0:%d]))
+trainer.network.randomise()
+trainer.restart()
+state, reason = checkpoint.load(memory, %d, [2, 3, 3, 1])
+print("reason", reason)
+checkpoint.restore(trainer, state)
+print("loaded", (trainer.network.weights, trainer.network.biases))
+print("velocity", trainer.optimizer.weight_velocity)
+print("counters", trainer.epoch, trainer.batches, trainer.best_loss)
+print("crc", checkpoint.crc32(b"123456789"))
+print("other", checkpoint.load(memory, %d))
+"""
+
+
+def test_micropython_saves_and_loads_a_2_3_3_1_trainer(record_property):
+    """Real MicroPython: save three times into a bytearray(8192), scramble the trainer, load
+    and restore: the same weights, velocities and counters (float32), and a record CPython
+    reads back to the same numbers.
+
+    The heap is MICROPYTHON_HEAP, not nn's 64 KB: on top of nn, its data and trainer, this
+    run holds the 8 KB nvm stand-in (outside the heap on the board) and the checkpoint
+    module (~10 KB live on 64-bit unix MicroPython, ~24 KB more while it compiles).
+    """
+    script = MICROPYTHON_SCRIPT % (PRINT, RECORD, PRINT, PRINT + 1)
+    result = run_micropython(script, heap=MICROPYTHON_HEAP)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = {}
+    for line in result.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        lines.setdefault(key, []).append(value)
+    assert lines["sequence"] == ["3"] and lines["reason"] == ["None"]
+    assert lines["crc"] == [str(0xCBF43926)]
+    assert lines["other"] == ["(None, '%s')" % OTHER_SETTINGS]
+    saved = flat(ast.literal_eval(lines["saved"][0]))
+    loaded = flat(ast.literal_eval(lines["loaded"][0]))
+    assert len(saved) == 25 and loaded == pytest.approx(saved, rel=1e-6)
+    assert [f32(v) for v in saved] == loaded
+    velocity = [ast.literal_eval(text) for text in lines["velocity"]]
+    assert [f32(v) for v in flat(velocity[0])] == flat(velocity[1])
+    before, after = [text.split() for text in lines["counters"]]
+    assert before[:2] == after[:2] and float(after[2]) == f32(float(before[2]))
+    # The record MicroPython wrote is one CPython reads, with the same numbers.
+    memory = bytearray([0xFF]) * 8192
+    memory[0:RECORD] = bytes(ast.literal_eval(lines["record"][0]))
+    state, reason = load(memory, PRINT, SIZES)
+    assert reason is None and state.sequence == 3
+    trainer = make_trainer(batches=0)
+    restore(trainer, state)
+    assert flat((trainer.network.weights, trainer.network.biases)) == loaded
+    for line in lines["heap"]:
+        name, value = line.split()
+        record_property("micropython heap " + name, int(value))
+
+
+def flat(value):
+    """All numbers of nested lists, in order."""
+    if isinstance(value, (list, tuple)):
+        return [v for item in value for v in flat(item)]
+    return [value]
