@@ -10,6 +10,7 @@ import os
 import board
 import displayio
 import keypad
+import microcontroller
 import supervisor
 from adafruit_bitmap_font.bdf import BDF
 from adafruit_matrixportal.matrix import Matrix
@@ -30,4 +31,6 @@ keys = keypad.Keys((board.BUTTON_UP, board.BUTTON_DOWN), value_when_pressed=Fals
 # The BDF loader alone: bitmap_font.load_font would also compile the PCF, TTF and LVGL
 # parsers (~27 KB of source) that this font never needs.
 font = BDF(open("fonts/tiny5.bdf", "rb"), displayio.Bitmap)
-app.start(display, keys.events, supervisor.ticks_ms, font, config, problems).run()
+# Checkpoints go to the 8 KB nvm: writable while CIRCUITPY is mounted on a computer.
+nvm = microcontroller.nvm
+app.start(display, keys.events, supervisor.ticks_ms, font, config, problems, nvm=nvm).run()

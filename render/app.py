@@ -3,6 +3,7 @@
 import gc
 
 from . import model
+from .keeper import Keeper
 from .frame import FrameComposer
 from .layout import Layout
 from .loop import SETTINGS_NOTICE_MS, Loop
@@ -38,14 +39,26 @@ def banner(settings, seed):
     )
 
 
-def start(display, events, ticks_ms, font, settings, problems, *, log=print):
-    """Build everything and return the Loop (call ``run()`` on it)."""
+def start(display, events, ticks_ms, font, settings, problems, *, nvm=None, log=print):
+    """Build everything and return the Loop (call ``run()`` on it).
+
+    With ``nvm`` (microcontroller.nvm) training resumes from the newest checkpoint made
+    under the same settings, and new checkpoints are kept there.
+    """
     for problem in problems:
         log("settings.toml: " + problem)
-    seed = settings["NN_SEED"] or model.fresh_seed()
-    trainer = model.build(settings, seed)
+    keeper = Keeper(nvm, settings, log=log)
+    state, reason = keeper.find()
+    seed = state.seed if state else settings["NN_SEED"] or model.fresh_seed()
+    trainer = model.build(settings, seed)  # the data is made from the seed: rebuild it first
+    keeper.seed = seed
     for line in banner(settings, seed):
         log(line)
+    if state:
+        keeper.load(trainer)
+        log("resumed from checkpoint: epoch %d, batch %d" % (trainer.epoch, trainer.batches))
+    else:
+        log("starting fresh: " + reason)
     layout = Layout(trainer.network.sizes, width=display.width, height=display.height)
     composer = FrameComposer(
         layout,
@@ -55,7 +68,9 @@ def start(display, events, ticks_ms, font, settings, problems, *, log=print):
         backward_ms=settings["BACKWARD_PULSE_MS"],
     )
     scene = Scene(layout, font, width=display.width, height=display.height)
-    loop = Loop(display, events, ticks_ms, trainer, composer, scene, settings, log=log)
+    loop = Loop(
+        display, events, ticks_ms, trainer, composer, scene, settings, log=log, keeper=keeper
+    )
     if problems:
         keys = [problem.split(":")[0][:16] for problem in problems[:4]]
         loop.notice("BAD SETTINGS:\n" + "\n".join(keys), SETTINGS_NOTICE_MS)

@@ -46,6 +46,7 @@ SPECS = (
     ("LED_GAMMA", "2.2", "float", (1.0, 4.0), "brightness curve"),
     ("SHOW_LOSS", 1, "bool", None, "best-loss readout at start (1 on, 0 off)"),
     ("SHOW_COLOURS", 1, "bool", None, "red/blue weight colours at start (1 on, 0 off)"),
+    ("CHECKPOINT_MINUTES", 10, "int", (0, 10080), "least minutes between saves, 0 = never"),
 )
 
 

@@ -43,6 +43,14 @@ def _arguments(argv):
         "--press", default="", help="scripted buttons, e.g. up@1500,down@4000:1200 (ms; :HOLD)"
     )
     parser.add_argument(
+        "--nvm",
+        default="",
+        help="keep the board's 8 KB nvm (checkpoints) in this file, so runs resume",
+    )
+    parser.add_argument(
+        "--export", default="", help="write the final weights and training state as JSON"
+    )
+    parser.add_argument(
         "--window",
         action="store_true",
         help="live pygame window; U and D are the buttons, Esc quits",
@@ -55,6 +63,27 @@ def _arguments(argv):
     except ValueError as error:
         parser.error(str(error))
     return args
+
+
+def export_weights(trainer, path):
+    """The trained network as JSON: shape, activations, weights, biases and progress."""
+    import json
+
+    network = trainer.network
+    state = {
+        "sizes": network.sizes,
+        "activation": network.activation,
+        "output_activation": network.output_activation,
+        "loss": network.loss,
+        "weights": network.weights,
+        "biases": network.biases,
+        "epoch": trainer.epoch,
+        "batches": trainer.batches,
+        "best_loss": trainer.best_loss,
+        "test_loss": trainer.test_loss,
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(state, indent=1) + "\n")
 
 
 def simulate(argv):
@@ -78,6 +107,7 @@ def simulate(argv):
         key_script=args.key_script,
         recorder=recorder,
         window_scale=args.scale if args.window else None,
+        nvm_path=args.nvm or None,
         tail_ms=pulse_ms + 200,
     )
     try:
@@ -91,6 +121,9 @@ def simulate(argv):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             save(matrix, path)
             print("last frame: %s" % path)
+    if args.export:
+        export_weights(simulation.loop.trainer, args.export)
+        print("weights: %s" % args.export)
     if recorder is not None:
         Path(args.gif).parent.mkdir(parents=True, exist_ok=True)
         frames = recorder.save(args.gif)

@@ -74,6 +74,7 @@ BAD_VALUES = [
     ("LED_GAMMA", "0.5"),
     ("SHOW_LOSS", "yes"),
     ("SHOW_COLOURS", 2),
+    ("CHECKPOINT_MINUTES", -1),
 ]
 
 
