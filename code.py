@@ -29,8 +29,10 @@ display.auto_refresh = False  # the loop refreshes once per frame, after the pal
 keys = keypad.Keys((board.BUTTON_UP, board.BUTTON_DOWN), value_when_pressed=False, pull=True)
 
 # The BDF loader alone: bitmap_font.load_font would also compile the PCF, TTF and LVGL
-# parsers (~27 KB of source) that this font never needs.
-font = BDF(open("fonts/tiny5.bdf", "rb"), displayio.Bitmap)
+# parsers (~27 KB of source) that this font never needs. The file stays open because
+# glyphs are read from it when a text first needs them.
+font = BDF(open("fonts/tiny5.bdf", "rb"), displayio.Bitmap)  # noqa: SIM115
+
 # Checkpoints go to the 8 KB nvm: writable while CIRCUITPY is mounted on a computer.
 nvm = microcontroller.nvm
 app.start(display, keys.events, supervisor.ticks_ms, font, config, problems, nvm=nvm).run()

@@ -3,8 +3,8 @@
 import gc
 
 from . import model
-from .keeper import Keeper
 from .frame import FrameComposer
+from .keeper import Keeper
 from .layout import Layout
 from .loop import SETTINGS_NOTICE_MS, Loop
 from .scene import Scene
