@@ -12,9 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _arguments(argv):
-    from sim.presses import parse_presses
-
+def make_parser():
+    """The command line of python -m sim."""
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="Run the board's code.py on a simulated 64x32 RGB matrix and record it.",
@@ -55,6 +54,13 @@ def _arguments(argv):
         action="store_true",
         help="live pygame window; U and D are the buttons, Esc quits",
     )
+    return parser
+
+
+def _arguments(argv):
+    from sim.presses import parse_presses
+
+    parser = make_parser()
     args = parser.parse_args(argv)
     if args.batches < 1 or args.scale < 1 or not 1 <= args.fps <= 250:
         parser.error("--batches and --scale must be >= 1, --fps 1..250")
