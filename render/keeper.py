@@ -55,8 +55,9 @@ class Keeper:
             return
         if self._saved_at is not None and ticks_diff(now, self._saved_at) < self.every_ms:
             return
-        if self._guarded(checkpoint.save, self.nvm, trainer, self.seed, self.fingerprint):
-            self._saved_at = now
+        saved = self._guarded(checkpoint.save, self.nvm, trainer, self.seed, self.fingerprint)
+        self._saved_at = now  # a failed write, too, waits the interval before the next try
+        if saved:
             self._saved_best = best
 
     def clear(self):

@@ -117,11 +117,10 @@ class Loop:
             self.notice("RESTART")
 
     def _fresh_start(self):
-        """New random weights, training from epoch 0; returns the new seed."""
+        """New random weights, training from epoch 0; returns the new seed. The data stays
+        (it was made from the boot's seed, which the keeper goes on saving with it)."""
         seed = model.fresh_seed()
         model.restart(self.trainer, seed)
-        if self.keeper is not None:
-            self.keeper.seed = seed
         self.history.clear()
         self._draw_curve()
         self._update_readout()
@@ -140,6 +139,7 @@ class Loop:
             % (trainer.batches, trainer.batch_loss, schedule.rate0)
         )
         if self.keeper is not None and self.keeper.load(trainer):
+            trainer.optimizer.reset()  # momentum built up at the old rate would carry it off
             self.log("went back to the last checkpoint")
             self._update_readout()
             self._phase = FAST_FORWARD

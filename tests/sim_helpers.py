@@ -203,10 +203,24 @@ def parse_tuple(line):
     return tuple(float(part) for part in line[1:-1].split(","))
 
 
-def run_code(monkeypatch, *, overrides=None, presses="", until_ms=None, batches=None, fps=100):
+def run_code(
+    monkeypatch,
+    *,
+    overrides=None,
+    presses="",
+    until_ms=None,
+    batches=None,
+    fps=100,
+    nvm_path=None,
+    watch=None,
+    keep_frames=True,
+):
     """Run code.py, unmodified, in the simulator with settings.toml plus SHORT_RUN and
     ``overrides``; record a Frame per refresh until ``until_ms`` of virtual time (or
-    ``batches``). render.app.start is wrapped to keep the Loop it builds."""
+    ``batches``). render.app.start is wrapped to keep the Loop it builds.
+
+    ``nvm_path`` keeps microcontroller.nvm in that file; ``watch(simulation, loop)`` is
+    called after every refresh; ``keep_frames=False`` records no Frames (long runs)."""
     built = []
     real_start = render.app.start
 
@@ -219,7 +233,10 @@ def run_code(monkeypatch, *, overrides=None, presses="", until_ms=None, batches=
     frames = []
 
     def on_frame(simulation):
-        frames.append(Frame(simulation, built[-1]))
+        if keep_frames:
+            frames.append(Frame(simulation, built[-1]))
+        if watch is not None:
+            watch(simulation, built[-1])
         if until_ms is not None and simulation.clock.now_ms >= until_ms:
             raise StopSimulation
 
@@ -229,6 +246,7 @@ def run_code(monkeypatch, *, overrides=None, presses="", until_ms=None, batches=
         fps=fps,
         key_script=parse_presses(presses) if presses else (),
         on_frame=on_frame,
+        nvm_path=nvm_path,
     )
     serial = simulation.run(stdout=io.StringIO())
     return Run(list(serial.lines), frames, built[-1], simulation)
