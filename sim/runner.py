@@ -184,8 +184,7 @@ class Simulation:
             raise StopSimulation
 
     def _show_in_window(self, matrix):
-        self.window.show(matrix)
-        self.window.handle_events()
+        self.window.show(matrix)  # also handles the window's key and close events
         if self.window.closed:
             raise StopSimulation
         # Keep the virtual clock in step with the wall clock so the window plays in real time.

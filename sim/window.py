@@ -30,6 +30,8 @@ class PanelWindow:
 
     def handle_events(self):
         """Turn pending window events into button presses/releases or closing the window."""
+        if self.closed:
+            return
         pygame = self._pygame
         for event in pygame.event.get():
             if event.type == pygame.QUIT or (
