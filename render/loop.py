@@ -8,7 +8,7 @@ stay responsive) before the next animated batch. Time comes from a ticks_ms cloc
 (wraps at 2**29 ms) and is compared with adafruit_ticks, so days of uptime are fine.
 """
 
-from adafruit_ticks import ticks_diff
+from adafruit_ticks import ticks_add, ticks_diff
 
 from . import gestures, model
 from .curve import LossHistory
@@ -102,7 +102,7 @@ class Loop:
             if self.paused:
                 self._frozen_t = ticks_diff(now, self._pulse_start)
             else:
-                self._pulse_start = now - self._frozen_t
+                self._pulse_start = ticks_add(now, -self._frozen_t)
             self.notice("PAUSED" if self.paused else "GO ON")
         elif action == gestures.TOGGLE_VIEW:
             self.curve_view = not self.curve_view
