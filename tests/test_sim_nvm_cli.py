@@ -1,23 +1,13 @@
 """python -m sim --nvm and --export: runs resume across invocations, weights come out as JSON."""
 
 import json
-import os
-import subprocess
-import sys
 
-from tests.device import ROOT
+from tests.test_sim_cli import simulator
 
 
 def run_sim(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "sim", "--batches", "3", "--gif", "", "--png", "", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
+    """Three batches, no pictures."""
+    return simulator("--batches", "3", "--gif", "", "--png", "", *args, cwd=cwd)
 
 
 def test_second_run_resumes_from_the_nvm_file_and_exports_weights(tmp_path):
