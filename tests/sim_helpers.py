@@ -4,7 +4,6 @@ render reference text, and run the board's code.py in the simulator frame by fra
 import io
 from array import array
 
-import render.app
 from render.layout import Layout
 from sim.clock import VirtualClock
 from sim.devices import install
@@ -204,7 +203,6 @@ def parse_tuple(line):
 
 
 def run_code(
-    monkeypatch,
     *,
     overrides=None,
     presses="",
@@ -217,26 +215,18 @@ def run_code(
 ):
     """Run code.py, unmodified, in the simulator with settings.toml plus SHORT_RUN and
     ``overrides``; record a Frame per refresh until ``until_ms`` of virtual time (or
-    ``batches``). render.app.start is wrapped to keep the Loop it builds.
+    ``batches``). The Loop code.py builds is the simulation's ``loop``.
 
     ``nvm_path`` keeps microcontroller.nvm in that file; ``watch(simulation, loop)`` is
     called after every refresh; ``keep_frames=False`` records no Frames (long runs)."""
-    built = []
-    real_start = render.app.start
-
-    def start(*args, **kwargs):
-        built.append(real_start(*args, **kwargs))
-        return built[-1]
-
-    monkeypatch.setattr(render.app, "start", start)
     settings = read_settings(ROOT / "settings.toml", {**SHORT_RUN, **(overrides or {})})
     frames = []
 
     def on_frame(simulation):
         if keep_frames:
-            frames.append(Frame(simulation, built[-1]))
+            frames.append(Frame(simulation, simulation.loop))
         if watch is not None:
-            watch(simulation, built[-1])
+            watch(simulation, simulation.loop)
         if until_ms is not None and simulation.clock.now_ms >= until_ms:
             raise StopSimulation
 
@@ -249,7 +239,7 @@ def run_code(
         nvm_path=nvm_path,
     )
     serial = simulation.run(stdout=io.StringIO())
-    return Run(list(serial.lines), frames, built[-1], simulation)
+    return Run(list(serial.lines), frames, simulation.loop, simulation)
 
 
 def layout():

@@ -62,11 +62,11 @@ def curve_pixels(frame):
     return [xy for xy in frame.picture.lit() if frame.picture.at(*xy) == CURVE_RGB]
 
 
-def test_boots_prints_banner_and_batch_tuples_and_shows_the_readout(monkeypatch, dashes):
+def test_boots_prints_banner_and_batch_tuples_and_shows_the_readout(dashes):
     """Boot prints the banner, then one "(batch, best, test)" line per batch that parses as
     three finite floats with best the running minimum; the readout box shows "--" until the
     first batch and then the best loss's glyphs."""
-    run = run_code(monkeypatch, batches=3)
+    run = run_code(batches=3)
     assert run.lines[0].startswith("nn-matrix: 2-3-3-1 sigmoid->sigmoid, loss mse")
     assert "seed 5" in run.lines[0]
     assert run.lines[1].startswith("pulses 40/80 ms, fast-forward 2 batches")
@@ -87,10 +87,10 @@ def test_boots_prints_banner_and_batch_tuples_and_shows_the_readout(monkeypatch,
     assert network_visible(after) and coloured_links(after)
 
 
-def test_short_presses_toggle_the_readout_and_the_weight_colours(monkeypatch):
+def test_short_presses_toggle_the_readout_and_the_weight_colours():
     """UP tap: readout box dark; UP again: lit. DOWN tap: every link neutral grey, no red or
     blue pixel; DOWN again: red and blue are back."""
-    run = run_code(monkeypatch, presses="up@1500,up@3000,down@4500,down@6000", until_ms=7500)
+    run = run_code(presses="up@1500,up@3000,down@4500,down@6000", until_ms=7500)
     windows = {
         "readout on, colours on": (0, 1600),
         "readout off": (1610, 3100),
@@ -111,10 +111,10 @@ def test_short_presses_toggle_the_readout_and_the_weight_colours(monkeypatch):
     assert all(network_visible(f) for f in run.frames)
 
 
-def test_holding_up_pauses_and_freezes_the_picture_and_the_weights(monkeypatch):
+def test_holding_up_pauses_and_freezes_the_picture_and_the_weights():
     """UP held 1.2 s pauses: no batch line, identical frames (network on show) and unchanged
     weights until UP is held again, which resumes training."""
-    run = run_code(monkeypatch, presses="up@1500:1200,up@6000:1200", until_ms=9500)
+    run = run_code(presses="up@1500:1200,up@6000:1200", until_ms=9500)
     running = run.between(300, 1400)
     assert len({f.picture for f in running}) > 10  # the pulses move while training runs
     paused = run.between(2700, 7200)
@@ -133,11 +133,10 @@ def test_holding_up_pauses_and_freezes_the_picture_and_the_weights(monkeypatch):
     assert len({f.picture for f in resumed}) > 10
 
 
-def test_holding_down_switches_to_the_loss_curve_and_back(monkeypatch):
+def test_holding_down_switches_to_the_loss_curve_and_back():
     """DOWN held 1.2 s: the network disappears and a loss curve spans one column per batch in
     rows 1..25, with the best loss as a grey line across the panel; held again: network back."""
     run = run_code(
-        monkeypatch,
         overrides={"FAST_FORWARD_BATCHES": 4},
         presses="down@3000:1200,down@6500:1200",
         until_ms=9000,
@@ -163,11 +162,11 @@ def test_holding_down_switches_to_the_loss_curve_and_back(monkeypatch):
     assert back and all(network_visible(f) and not curve_pixels(f) for f in back)
 
 
-def test_holding_both_restarts_with_new_weights_and_an_empty_readout(monkeypatch, dashes):
+def test_holding_both_restarts_with_new_weights_and_an_empty_readout(dashes):
     """Both buttons held 2.2 s: the console says "restart", the readout shows "--" at once,
     the weights are new and the links' red/blue pattern follows them; the chord itself
     toggles nothing. Link colours always match the signs of the live weights."""
-    run = run_code(monkeypatch, presses="up@3000:2300,down@3100:2200", until_ms=9000)
+    run = run_code(presses="up@3000:2300,down@3100:2200", until_ms=9000)
     restarts = [line for line in run.lines if "restart" in line]
     assert len(restarts) == 1 and restarts[0].startswith("restart, seed ")
     after_restart = run.lines[run.lines.index(restarts[0]) + 1 :]
@@ -199,15 +198,13 @@ def test_holding_both_restarts_with_new_weights_and_an_empty_readout(monkeypatch
     assert run.at(6900).picture.box() and not run.at(6900).message
 
 
-def test_a_bad_setting_is_reported_on_the_console_and_the_matrix_then_defaults_train(
-    monkeypatch,
-):
+def test_a_bad_setting_is_reported_on_the_console_and_the_matrix_then_defaults_train():
     """NN_LAYERS = "2,x,1": the console names the key, the matrix shows "BAD SETTINGS:" and
     the key for 6 s instead of the network, and training runs with the default 2-3-3-1."""
     message = text_picture(
         "BAD SETTINGS:\nNN_LAYERS", (1, 1), colour=MESSAGE_COLOUR, line_spacing=1.2
     )
-    run = run_code(monkeypatch, overrides={"NN_LAYERS": "2,x,1"}, until_ms=8000)
+    run = run_code(overrides={"NN_LAYERS": "2,x,1"}, until_ms=8000)
     reports = [line for line in run.lines if line.startswith("settings.toml: ")]
     assert len(reports) == 1
     assert reports[0].startswith("settings.toml: NN_LAYERS: '2,x,1' ")

@@ -128,7 +128,6 @@ def long_run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         calls = record_saves(patch)
         run = run_code(
-            patch,
             overrides={**SAVING, "FAST_FORWARD_BATCHES": 50},
             fps=1,
             until_ms=200000,
@@ -162,7 +161,7 @@ def test_a_long_run_saves_several_checkpoints_one_nvm_write_each(long_run):
     assert all(later - earlier >= MINUTE_MS for earlier, later in itertools.pairwise(times))
 
 
-def test_a_second_run_resumes_from_the_newest_checkpoint(long_run, tmp_path, monkeypatch, at_start):
+def test_a_second_run_resumes_from_the_newest_checkpoint(long_run, tmp_path, at_start):
     """Same settings, same nvm file: the console says "resumed from checkpoint: epoch E,
     batch B" with E and B those of the newest record on file; right after start the
     trainer's weights and biases are the record's float32 values exactly, and the readout
@@ -173,7 +172,7 @@ def test_a_second_run_resumes_from_the_newest_checkpoint(long_run, tmp_path, mon
     assert state.sequence == len(long_run[2])  # the newest of the long run's saves
     assert state.seed == SHORT_RUN["NN_SEED"] and state.batches > 50
 
-    run = run_code(monkeypatch, overrides=SAVING, batches=2, nvm_path=path, fps=25)
+    run = run_code(overrides=SAVING, batches=2, nvm_path=path, fps=25)
     match = RESUMED.match(starts(run.lines))
     assert match, starts(run.lines)
     assert (int(match[1]), int(match[2])) == (state.epoch, state.batches)
@@ -204,15 +203,13 @@ def test_a_second_run_resumes_from_the_newest_checkpoint(long_run, tmp_path, mon
     ],
     ids=["learning-rate", "layers", "other-seed", "any-seed"],
 )
-def test_a_settings_change_refuses_the_stale_checkpoint(
-    long_run, tmp_path, monkeypatch, overrides, expected
-):
+def test_a_settings_change_refuses_the_stale_checkpoint(long_run, tmp_path, overrides, expected):
     """Another learning rate or layer shape, or an explicit other NN_SEED: the second run
     starts fresh and says why; NN_SEED = 0 (any seed) resumes. A fresh start's first save
     goes to the other slot, so the refused record still loads under its own settings."""
     path = copy_of(long_run, tmp_path)
     old, _ = stored(path, SAVING)
-    run = run_code(monkeypatch, overrides={**SAVING, **overrides}, batches=2, nvm_path=path, fps=25)
+    run = run_code(overrides={**SAVING, **overrides}, batches=2, nvm_path=path, fps=25)
     assert starts(run.lines).startswith(expected)
     if expected.startswith("starting fresh"):
         assert run.loop.trainer.batches == 2  # from batch 0, not the checkpoint's
@@ -227,7 +224,7 @@ def test_a_settings_change_refuses_the_stale_checkpoint(
 
 
 def test_restart_by_both_buttons_clears_the_checkpoint_until_the_next_save(
-    long_run, tmp_path, monkeypatch, saves
+    long_run, tmp_path, saves
 ):
     """A resumed run, both buttons held 2.2 s: from the "restart" line on, checkpoint.load
     finds no record in the nvm, until the restarted training's first save. That record is
@@ -244,7 +241,6 @@ def test_restart_by_both_buttons_clears_the_checkpoint_until_the_next_save(
         seen.append((restarted, len(saves), found))
 
     run = run_code(
-        monkeypatch,
         overrides=SAVING,
         presses="up@1000:2300,down@1100:2200",
         until_ms=8000,
@@ -265,7 +261,7 @@ def test_restart_by_both_buttons_clears_the_checkpoint_until_the_next_save(
     assert state.epoch == 0 and state.batches < 10
     assert state.seed == SHORT_RUN["NN_SEED"]  # the data is still made from seed 5
 
-    again = run_code(monkeypatch, overrides=SAVING, batches=1, nvm_path=path, fps=25)
+    again = run_code(overrides=SAVING, batches=1, nvm_path=path, fps=25)
     assert starts(again.lines) == "resumed from checkpoint: epoch 0, batch %d" % state.batches
 
 
@@ -359,7 +355,6 @@ def test_a_learning_rate_of_a_million_diverges_recovers_and_settles(monkeypatch,
             notices.append(simulation.clock.now_ms)
 
     run = run_code(
-        monkeypatch,
         overrides={"NN_LEARNING_RATE": "1000000", **overrides},
         fps=25,
         batches=150,
@@ -414,7 +409,7 @@ def test_a_parameter_turning_nan_mid_batch_is_caught_and_never_drawn(monkeypatch
             trainer.network.weights[0][0][0] = float("nan")
             poisoned.append(simulation.clock.now_ms)
 
-    run = run_code(monkeypatch, batches=10, watch=watch, fps=50)
+    run = run_code(batches=10, watch=watch, fps=50)
     assert poisoned
     assert composer.non_finite_inputs > 0  # NaN really reached show_forward / show_backward
     assert not composer.problems, composer.problems[:3]
@@ -448,7 +443,6 @@ def test_a_read_only_nvm_is_reported_once_and_training_goes_on(
 
     monkeypatch.setattr(nvm_module.ByteArray, "__setitem__", read_only)
     run = run_code(
-        monkeypatch,
         overrides={**SAVING, "NN_LEARNING_RATE": "0.25"},  # the records on file are stale
         presses="up@3000:2300,down@3100:2200",
         batches=30,
@@ -488,13 +482,11 @@ def test_a_read_only_nvm_is_reported_once_and_training_goes_on(
     ],
     ids=["typo", "thirty-layers"],
 )
-def test_a_settings_mistake_is_named_shown_and_the_defaults_train(
-    monkeypatch, overrides, key, report
-):
+def test_a_settings_mistake_is_named_shown_and_the_defaults_train(overrides, key, report):
     """A misspelt key (NN_LAYER) or a 30-layer NN_LAYERS: one console line naming the key,
     before the banner; "BAD SETTINGS:" and the key on the matrix for 6 s; the default
     2-3-3-1 network trains."""
-    run = run_code(monkeypatch, overrides=overrides, until_ms=7000)
+    run = run_code(overrides=overrides, until_ms=7000)
     reports = [line for line in run.lines if line.startswith("settings.toml: ")]
     assert len(reports) == 1 and reports[0].startswith(report)
     assert run.lines[0] == reports[0]
@@ -550,7 +542,7 @@ def newest_torn(long_run):
     ids=["half-a-record", "garbage", "newest-torn"],
 )
 def test_a_torn_nvm_at_boot_starts_fresh_or_uses_the_older_record(
-    long_run, tmp_path, monkeypatch, damage, expected
+    long_run, tmp_path, damage, expected
 ):
     """Half a record, garbage behind the magic, or the newest of two records torn: code.py
     boots without an exception, says "starting fresh: checkpoint damaged" or resumes from
@@ -566,7 +558,7 @@ def test_a_torn_nvm_at_boot_starts_fresh_or_uses_the_older_record(
         assert older is not None and older.sequence == newest.sequence - 1
     path.write_bytes(damage(long_run))
 
-    run = run_code(monkeypatch, overrides=SAVING, batches=3, nvm_path=path, fps=25)
+    run = run_code(overrides=SAVING, batches=3, nvm_path=path, fps=25)
     line = starts(run.lines)
     assert line.startswith(expected)
     if older is not None:
