@@ -6,7 +6,15 @@ the list of palette colours that `colours_at` fills. Per pass (`show_forward` on
 `show_backward` once per mini-batch) values are normalised once; per frame each element only
 multiplies its value by its stage's envelope and indexes a precomputed colour table. Nothing is
 allocated after construction (on the board, where floats are not heap objects).
+
+The composer keeps no reference to the Layout: everything a frame needs is copied into compact
+arrays at construction, so the Layout (pixel lists, only needed to draw the scene once) can be
+freed. Values are stored as float32, which is all the board's floats hold anyway. For the
+same reason `brightness_table` is imported only while the tables are built: the colour module
+is set-up code too (see render.release).
 """
+
+from array import array
 
 from render.colour import (
     BRIGHTNESS_STEPS,
@@ -15,14 +23,9 @@ from render.colour import (
     LINK_NEUTRAL,
     LINK_POSITIVE,
     NODE_WHITE,
-    brightness_table,
-    lookup,
 )
 from render.normalise import normalise
 from render.timeline import Timeline, backward_stages, forward_stages, stage_count
-
-# The loss readout's fixed colour: the neutral grey at this brightness (a dim grey, as before).
-READOUT_BRIGHTNESS = 0.5
 
 
 class FrameComposer:
@@ -33,10 +36,9 @@ class FrameComposer:
     links, red for a positive weight and blue for a negative one (the live weights of that pass),
     or neutral grey-white when `weight_colours` is False or the weight is 0 or NaN.
 
-    Attributes: layout, forward_timeline, backward_timeline, timeline (the one of the pass shown
-    now), colours (palette_size 0xRRGGBB ints: index 0 black, the readout
-    index fixed at `readout_colour`, which the caller may change; the rest written by
-    `colours_at` and `rest_colours`).
+    Attributes: forward_timeline, backward_timeline, timeline (the one of the pass shown now),
+    colours (palette_size 0xRRGGBB ints: index 0 and the readout index stay black, the loss text
+    has its own palette; the rest written by `colours_at` and `rest_colours`).
     """
 
     def __init__(
@@ -49,22 +51,23 @@ class FrameComposer:
         backward_ms=1000,
         weight_colours=True,
         steps=BRIGHTNESS_STEPS,
-        readout_colour=None,
     ):
         """Build colour tables, both timelines and every buffer a frame will need.
 
         forward_ms / backward_ms: length of one forward (per sample) / backward (per batch) pulse.
         """
-        self.layout = layout
         stages = stage_count(layout)
         self.forward_timeline = Timeline(stages, duration_ms=forward_ms)
         self.backward_timeline = Timeline(stages, duration_ms=backward_ms)
         self.timeline = self.forward_timeline
-        self._forward_stage = forward_stages(layout)
-        self._backward_stage = backward_stages(layout)
+        # Stage numbers and palette indices are small: bytes and shorts, not lists of ints.
+        self._forward_stage = array("B", forward_stages(layout))
+        self._backward_stage = array("B", backward_stages(layout))
+
+        from render.colour import brightness_table
 
         def table(hue):
-            return brightness_table(hue, bit_depth=bit_depth, gamma=gamma, steps=steps)
+            return array("I", brightness_table(hue, bit_depth=bit_depth, gamma=gamma, steps=steps))
 
         self._node_table = table(NODE_WHITE)
         self._positive_table = table(LINK_POSITIVE)
@@ -72,29 +75,27 @@ class FrameComposer:
         self._neutral_table = table(LINK_NEUTRAL)
         self._top_step = steps - 1
         self._element_end = layout.readout_index  # elements are palette indices 1..end-1
-        self._node_palette = [index for indices in layout.node_index for index in indices]
-        self._link_first_segment = [
-            layout.segment_index[layer][j][i][0] for layer, j, i in layout.links
-        ]
-        self._link_segment_count = [layout.segments[layer] for layer, _j, _i in layout.links]
-        self._node_values = [0.0] * len(self._node_palette)
-        self._link_values = [0.0] * len(layout.links)
-        self._link_sign = [0] * len(layout.links)
+        links = layout.links
+        self._node_palette = array("H", [i for indices in layout.node_index for i in indices])
+        self._link_first_segment = array(
+            "H", [layout.segment_index[layer][j][i][0] for layer, j, i in links]
+        )
+        self._link_segment_count = array("B", [layout.segments[layer] for layer, _j, _i in links])
+        self._node_values = array("f", bytes(4 * len(self._node_palette)))
+        self._link_values = array("f", bytes(4 * len(links)))
+        self._link_sign = array("b", bytes(len(links)))
         size = layout.palette_size
         # Per palette index: normalised value * top step, and the colour table it indexes.
-        self._scaled = [0.0] * size
+        self._scaled = array("f", bytes(4 * size))
         self._tables = [self._node_table] * size
         self._stage = self._forward_stage
         self._weight_colours = bool(weight_colours)
         self._apply_link_tables()
         self.colours = [0] * size
-        if readout_colour is None:
-            readout_colour = lookup(self._neutral_table, READOUT_BRIGHTNESS)
-        self.colours[layout.readout_index] = readout_colour
         self.rest_colours()
 
     def __repr__(self):
-        return "FrameComposer(%r, %r)" % (self.layout, self.timeline)
+        return "FrameComposer(%d elements, %r)" % (self._element_end - 1, self.timeline)
 
     @property
     def weight_colours(self):

@@ -21,7 +21,8 @@ class Scene:
     """All layers of the picture; ``root`` goes to ``display.root_group``."""
 
     def __init__(self, layout, font, *, width=64, height=32):
-        self.layout = layout
+        # The layout is only read here: keeping it would pin its pixel lists in RAM for good.
+        self._width = width
         self.palette = displayio.Palette(layout.palette_size)
         for index in range(layout.palette_size):
             self.palette[index] = 0
@@ -92,13 +93,13 @@ class Scene:
         n = history.rows(CURVE_TOP, CURVE_BOTTOM, self._rows)
         if n == 0:
             return
-        x0 = self.layout.width - n
+        x0 = self._width - n
         best_row = None
         for k in range(n):
             if abs(history[k] - best) <= 1e-6 * best:  # history holds float32
                 best_row = self._rows[k]
         if best_row is not None:
-            bitmaptools.draw_line(bitmap, 0, best_row, self.layout.width - 1, best_row, 2)
+            bitmaptools.draw_line(bitmap, 0, best_row, self._width - 1, best_row, 2)
         for k in range(1, n):
             bitmaptools.draw_line(bitmap, x0 + k - 1, self._rows[k - 1], x0 + k, self._rows[k], 1)
         bitmap[x0, self._rows[0]] = 1

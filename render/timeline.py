@@ -11,6 +11,8 @@ A frame computes one envelope value per stage into a preallocated list; elements
 stage, so per-frame cost grows with the number of stages (15 for 2-3-3-1), not of elements.
 """
 
+from array import array
+
 
 def stage_count(layout):
     """Stages of one pulse through `layout`: one per layer of nodes, one per link segment."""
@@ -63,8 +65,8 @@ class Timeline:
         self.ramp_ms = 2.0 * duration_ms / (stages + 3)
         self._inverse_ramp = 1.0 / self.ramp_ms
         half_ramp = self.ramp_ms / 2.0
-        self._starts = [stage * half_ramp for stage in range(stages)]
-        self.envelope = [0.0] * stages
+        self._starts = array("f", [stage * half_ramp for stage in range(stages)])
+        self.envelope = array("f", bytes(4 * stages))
 
     def __repr__(self):
         return "Timeline(%d stages, %r ms)" % (self.stage_count, self.duration_ms)
