@@ -5,14 +5,19 @@ train_x, train_y, test_x, test_y = nn.problems.load("regression", seed=1)
 net = nn.Network([2, 3, 3, 1], activation="sigmoid", seed=1)
 trainer = nn.Trainer(net, train_x, train_y, test_x, test_y, batch_size=32)
 trainer.train_batch()
+
+The training core is imported with the package. The set-up helpers (data generators,
+problems, checkpoints) are imported on first use instead: a program pays RAM only for the
+ones it uses, and can give the data generators' code back once the data exists
+(render.release does, on the board).
 """
 
 import gc
 
 # The board compiles each module from source, leaving its parse tree behind as garbage.
 # Collecting after every module lets the next one's code fill those holes instead of
-# scattering long-lived code through the heap; without it, on a 64 KB MicroPython heap,
-# the 6 KB data set array found no contiguous room although half the heap was free.
+# scattering long-lived code through the heap; the core goes in before any data set, so
+# the data's large arrays do not split the room later code needs to compile.
 # Dependencies come first so each module compiles on a freshly collected heap.
 from .table import Table
 
@@ -26,17 +31,7 @@ gc.collect()
 from .network import Network  # noqa: E402
 
 gc.collect()
-from .data import (  # noqa: E402
-    make_circles,
-    make_regression,
-    make_xor,
-    minmax_scale,
-    standardise,
-    train_test_split,
-)
-
-gc.collect()
-from . import problems, schedules  # noqa: E402
+from . import schedules  # noqa: E402
 
 gc.collect()
 from .optim import SGD  # noqa: E402
@@ -45,6 +40,30 @@ gc.collect()
 from .trainer import Trainer  # noqa: E402
 
 gc.collect()
+
+# Imported on first use: name -> the submodule that defines it (a submodule maps to itself).
+_LAZY = {
+    "make_circles": "data",
+    "make_regression": "data",
+    "make_xor": "data",
+    "minmax_scale": "data",
+    "standardise": "data",
+    "train_test_split": "data",
+    "data": "data",
+    "problems": "problems",
+    "checkpoint": "checkpoint",
+}
+
+
+def __getattr__(name):
+    """Import the set-up module behind ``name`` (PEP 562; MicroPython supports it too)."""
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError("module 'nn' has no attribute '%s'" % name)
+    gc.collect()
+    module = __import__("nn." + home, None, None, (home,))
+    return module if name == home else getattr(module, name)
+
 
 __all__ = [
     "SGD",
