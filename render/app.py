@@ -1,11 +1,10 @@
-"""Assemble the visualiser from validated settings: trainer, layout, colours, scene, loop."""
+"""Assemble the visualiser from validated settings: scene, colours, trainer, loop."""
 
 import gc
 
-from . import model
+from . import model, release
 from .frame import FrameComposer
 from .keeper import Keeper
-from .layout import Layout
 from .loop import SETTINGS_NOTICE_MS, Loop
 from .scene import Scene
 
@@ -39,6 +38,21 @@ def banner(settings, seed):
     )
 
 
+def draw(settings, font, width, height):
+    """The Scene (network drawn once) and its FrameComposer; neither keeps the Layout."""
+    from .layout import Layout
+
+    layout = Layout(settings["NN_LAYERS"], width=width, height=height)
+    composer = FrameComposer(
+        layout,
+        bit_depth=settings["LED_BIT_DEPTH"],
+        gamma=settings["LED_GAMMA"],
+        forward_ms=settings["PULSE_MS"],
+        backward_ms=settings["BACKWARD_PULSE_MS"],
+    )
+    return Scene(layout, font, width=width, height=height), composer
+
+
 def start(display, events, ticks_ms, font, settings, problems, *, nvm=None, log=print):
     """Build everything and return the Loop (call ``run()`` on it).
 
@@ -47,10 +61,15 @@ def start(display, events, ticks_ms, font, settings, problems, *, nvm=None, log=
     """
     for problem in problems:
         log("settings.toml: " + problem)
+    # The picture first, while the heap is nearly empty: the layout is the largest module to
+    # compile, and after drawing nothing of it is needed again.
+    scene, composer = draw(settings, font, display.width, display.height)
+    release.forget(*release.DRAWING_MODULES)
     keeper = Keeper(nvm, settings, log=log)
     state, reason = keeper.find()
     seed = state.seed if state else settings["NN_SEED"] or model.fresh_seed()
     trainer = model.build(settings, seed)  # the data is made from the seed: rebuild it first
+    release.forget(*release.DATA_MODULES)
     keeper.seed = seed
     for line in banner(settings, seed):
         log(line)
@@ -59,15 +78,6 @@ def start(display, events, ticks_ms, font, settings, problems, *, nvm=None, log=
         log("resumed from checkpoint: epoch %d, batch %d" % (trainer.epoch, trainer.batches))
     else:
         log("starting fresh: " + reason)
-    layout = Layout(trainer.network.sizes, width=display.width, height=display.height)
-    composer = FrameComposer(
-        layout,
-        bit_depth=settings["LED_BIT_DEPTH"],
-        gamma=settings["LED_GAMMA"],
-        forward_ms=settings["PULSE_MS"],
-        backward_ms=settings["BACKWARD_PULSE_MS"],
-    )
-    scene = Scene(layout, font, width=display.width, height=display.height)
     loop = Loop(
         display, events, ticks_ms, trainer, composer, scene, settings, log=log, keeper=keeper
     )

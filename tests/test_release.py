@@ -1,0 +1,118 @@
+"""Set-up code gives its RAM back: render.release, nn's on-demand helpers, and the app's order."""
+
+import gc
+import sys
+import weakref
+
+import pytest
+
+import nn
+from render import release
+from render.frame import FrameComposer
+from render.layout import Layout
+from tests.device import run_micropython
+from tests.sim_helpers import FONT_PATH, run_code
+
+
+@pytest.fixture
+def restore_modules():
+    """Put back the module objects a test forgets, so later tests see the ones they imported."""
+    saved = dict(sys.modules)
+    yield
+    for name in release.DRAWING_MODULES + release.DATA_MODULES:
+        if name in saved:
+            sys.modules[name] = saved[name]
+            package, _, child = name.rpartition(".")
+            setattr(sys.modules[package], child, saved[name])
+
+
+def test_forget_drops_the_module_and_a_later_import_loads_it_again(restore_modules):
+    import render.geometry
+
+    old = render.geometry
+    release.forget("render.geometry")
+    assert "render.geometry" not in sys.modules
+    assert "geometry" not in vars(sys.modules["render"])
+    import render.geometry as again
+
+    assert again is not old
+    assert again.line_points(0, 0, 2, 0) == old.line_points(0, 0, 2, 0)
+
+
+def test_forget_ignores_modules_that_are_not_loaded():
+    release.forget("render.no_such_module", "no_such_package.module")
+
+
+def test_nn_imports_its_set_up_helpers_again_after_they_are_released(restore_modules):
+    first = nn.problems.load("xor", seed=3)
+    release.forget(*release.DATA_MODULES)
+    assert "nn.problems" not in sys.modules and "nn.data" not in sys.modules
+    again = nn.problems.load("xor", seed=3)
+    assert [list(part.values) for part in again[::2]] == [list(part.values) for part in first[::2]]
+    assert nn.make_regression(10, seed=1)[0].width == 2
+    with pytest.raises(AttributeError, match="no_such_name"):
+        nn.no_such_name  # noqa: B018
+
+
+def test_importing_nn_loads_the_core_but_no_set_up_helper():
+    """In a fresh MicroPython: ``import nn`` brings the training core only."""
+    script = "import nn\nfor name in sys.modules:\n    print(name)"
+    result = run_micropython(script)
+    assert result.returncode == 0, result.stdout + result.stderr
+    loaded = set(result.stdout.split())
+    assert {"nn.network", "nn.trainer", "nn.schedules", "nn.optim"} <= loaded
+    assert not loaded & {"nn.data", "nn.problems", "nn.checkpoint"}
+
+
+def test_composer_and_scene_do_not_keep_the_layout_alive():
+    from adafruit_bitmap_font import bitmap_font
+
+    from render.scene import Scene
+
+    layout = Layout([2, 3, 3, 1])
+    layout_alive = weakref.ref(layout)
+    composer = FrameComposer(layout)
+    scene = Scene(layout, bitmap_font.load_font(FONT_PATH))
+    del layout
+    gc.collect()
+    assert layout_alive() is None
+    assert composer.rest_colours()[1] != 0 and scene.palette is not None
+
+
+def test_the_app_releases_drawing_and_data_modules_and_still_animates(restore_modules):
+    run = run_code(batches=1, fps=50)
+    assert not set(release.DRAWING_MODULES + release.DATA_MODULES) & set(sys.modules)
+    pictures = {frame.picture for frame in run.frames if frame.picture.lit()}
+    assert len(pictures) > 5  # drawn, and animated by the composer without the layout
+
+
+RELEASE_SCRIPT = """
+import gc
+from render import release
+from render.frame import FrameComposer
+
+gc.collect()
+before = gc.mem_alloc()
+from render.layout import Layout
+
+composer = FrameComposer(Layout([2, 3, 3, 1]))
+del Layout
+gc.collect()
+built = gc.mem_alloc()
+release.forget(*release.DRAWING_MODULES)
+after = gc.mem_alloc()
+composer.rest_colours()
+print("imported_and_built", built - before)
+print("given_back", built - after)
+"""
+
+
+def test_micropython_gets_the_drawing_code_back():
+    """On real MicroPython the layout's code (all but its interned names) is freed."""
+    result = run_micropython(RELEASE_SCRIPT, heap="256K")
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = dict(line.split() for line in result.stdout.splitlines())
+    imported, given_back = int(figures["imported_and_built"]), int(figures["given_back"])
+    # What stays: the composer (about 5 KB) and the layout's names in the qstr pool.
+    assert given_back > 6 * 1024, figures
+    assert imported - given_back < 7 * 1024, figures
