@@ -62,7 +62,8 @@ def brightness(colour):
 
 
 def test_index_zero_and_the_unused_readout_index_stay_black(layout, composer):
-    composer.show_forward(node_lists(lambda l, n: 1.0), nested(lambda *k: 1.0), nested(lambda *k: 1))
+    ones = nested(lambda *k: 1.0)
+    composer.show_forward(node_lists(lambda l, n: 1.0), ones, ones)
     for t_ms in (0, 100, 300, 600):
         colours = composer.colours_at(t_ms)
         assert len(colours) == layout.palette_size
