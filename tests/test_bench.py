@@ -35,6 +35,12 @@ EXPECTED_KEYS = {
     "p5_heap_growth_kb",
     "p5_data_kb",
     "p5_float_boxing_kb",
+    "p5_heap_size_kb",
+    "p5_render_code_kb",
+    "p5_drawing_released_kb",
+    "p5_nn_code_kb",
+    "p5_trainer_kb",
+    "p5_data_released_kb",
 }
 
 

@@ -17,47 +17,7 @@ one boxed float (the M4 keeps floats in the object word, so there they cost noth
 
 import gc
 
-FLOAT_PROBE = 64  # floats allocated to measure the cost of one boxed float
-
-
-def float_bytes():
-    """Heap bytes of one boxed float on this interpreter (0 where floats are not boxed)."""
-    probe = [None] * FLOAT_PROBE
-    gc.collect()
-    before = gc.mem_alloc()
-    for k in range(FLOAT_PROBE):
-        probe[k] = k + 0.5
-    gc.collect()
-    return (gc.mem_alloc() - before) // FLOAT_PROBE
-
-
-def count_floats(roots):
-    """Distinct float objects reachable from ``roots`` through lists, tuples, dicts and
-    instance attributes. An explicit stack, not recursion: the heap is small."""
-    seen = set()
-    stack = list(roots)
-    count = 0
-    while stack:
-        value = stack.pop()
-        if isinstance(value, float):
-            if id(value) not in seen:
-                seen.add(id(value))
-                count += 1
-            continue
-        if isinstance(value, (int, str, bytes, bytearray, memoryview)) or callable(value):
-            continue
-        if id(value) in seen:
-            continue
-        seen.add(id(value))
-        if isinstance(value, (list, tuple)):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        else:
-            attributes = getattr(value, "__dict__", None)
-            if isinstance(attributes, dict):
-                stack.extend(attributes.values())
-    return count
+SIZES = [2, 3, 3, 1]
 
 
 def data_bytes(trainer):
@@ -100,23 +60,44 @@ def main(
     count=False,
 ):
     """Print ``name value`` lines: set-up heap steps, peaks, growth and data bytes; with
-    ``count``, also the boxed floats (the walk needs heap of its own: use a large heap)."""
+    ``count``, also the boxed floats (the walk needs heap of its own: use a large heap).
+
+    Set-up follows render.app.start: the composer first (the layout is built, used and
+    released with the other drawing modules), then the data, network and trainer (the data
+    modules released once the data exists).
+    """
     gc.collect()
     print("heap_start", gc.mem_alloc())
-    import nn
-    from render.frame import FrameComposer
+    # The layout first, as on the board (render.settings checks the shape with it): it is the
+    # largest module to compile, and compiling needs the most room while the heap is empty.
     from render.layout import Layout
 
     gc.collect()
-    print("heap_imported", gc.mem_alloc())
-    train_x, train_y, test_x, test_y = nn.problems.load("regression", seed=seed)
-    network = nn.Network([2, 3, 3, 1], seed=seed)
-    trainer = nn.Trainer(network, train_x, train_y, test_x, test_y, batch_size=32)
+    from render import release
+    from render.frame import FrameComposer
+
     gc.collect()
-    print("heap_trainer", gc.mem_alloc())
-    layout = Layout(network.sizes)
-    composer = FrameComposer(layout, forward_ms=pulse_ms, backward_ms=3 * pulse_ms)
+    print("heap_render_code", gc.mem_alloc())
+    composer = FrameComposer(Layout(SIZES), forward_ms=pulse_ms, backward_ms=3 * pulse_ms)
+    del Layout
     gc.collect()
+    print("heap_render_built", gc.mem_alloc())
+    release.forget(*release.DRAWING_MODULES)
+    print("heap_render_ready", gc.mem_alloc())
+    from nn import problems
+    from nn.network import Network
+    from nn.trainer import Trainer
+
+    gc.collect()
+    print("heap_nn_code", gc.mem_alloc())
+    train_x, train_y, test_x, test_y = problems.load("regression", seed=seed)
+    del problems
+    network = Network(SIZES, seed=seed)
+    trainer = Trainer(network, train_x, train_y, test_x, test_y, batch_size=32)
+    del train_x, train_y, test_x, test_y
+    gc.collect()
+    print("heap_trainer_built", gc.mem_alloc())
+    release.forget(*release.DATA_MODULES)
     print("heap_ready", gc.mem_alloc())
     peak_live = peak_raw = live_from = live_end = 0
     for batch in range(1, batches + 1):
@@ -137,7 +118,9 @@ def main(
     print("live_from", live_from)
     print("live_end", live_end)
     print("data_bytes", data_bytes(trainer))
-    if count:
-        print("float_objects", count_floats([trainer, composer, layout]))
-        print("float_bytes", float_bytes())
     print("test_loss", trainer.test_loss)
+    if count:  # imported only here: the walk's own code must not count in the figures above
+        from bench.device.boxing import count_floats, float_bytes
+
+        print("float_bytes", float_bytes())
+        print("float_objects", count_floats([trainer, composer]))
