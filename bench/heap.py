@@ -61,6 +61,17 @@ def measure(*, batches=1000, growth_from=100):
         "p5_trainer_kb": (soak["heap_trainer_built"] - soak["heap_nn_code"]) * kb,
         "p5_data_released_kb": (soak["heap_trainer_built"] - soak["heap_ready"]) * kb,
         "p5_ready_kb": soak["heap_ready"] * kb,
+        # Compiled code that stays for the whole run, interned names included.
+        "p5_code_kept_kb": (
+            soak["heap_render_code"]
+            - soak["heap_start"]
+            - (soak["heap_render_built"] - soak["heap_render_ready"])
+            + soak["heap_nn_code"]
+            - soak["heap_render_ready"]
+            - (soak["heap_trainer_built"] - soak["heap_ready"])
+        )
+        * kb,
+        "p5_qstr_kb": soak["qstr_n_total_bytes"] * kb,
         "p5_data_kb": soak["data_bytes"] * kb,
         "p5_float_boxing_kb": floats["float_objects"] * floats["float_bytes"] * kb,
         "p5_float_objects": floats["float_objects"],

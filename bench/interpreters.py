@@ -24,9 +24,18 @@ def command(call, *, micropython, heap):
 
 
 def parse(stdout):
-    """{name: [float, ...]} from lines ``name value``, in order; other lines are ignored."""
+    """{name: [float, ...]} from lines ``name value``, in order; other lines are ignored.
+
+    MicroPython's ``micropython.qstr_info()`` line ("qstr pool: n_pool=1, n_qstr=12, ...")
+    gives figures named qstr_n_pool, qstr_n_qstr and so on.
+    """
     figures = {}
     for line in stdout.splitlines():
+        if line.startswith("qstr pool:"):
+            for pair in line[len("qstr pool:") :].split(","):
+                name, _, value = pair.strip().partition("=")
+                figures.setdefault("qstr_" + name, []).append(float(value))
+            continue
         words = line.split()
         if len(words) == 2:
             try:

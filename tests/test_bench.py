@@ -41,6 +41,8 @@ EXPECTED_KEYS = {
     "p5_nn_code_kb",
     "p5_trainer_kb",
     "p5_data_released_kb",
+    "p5_code_kept_kb",
+    "p5_qstr_kb",
 }
 
 
@@ -87,3 +89,15 @@ def test_the_check_notices_a_reference_that_trains_differently(monkeypatch):
     monkeypatch.setattr(problem, "reference", slightly_off)
     with pytest.raises(AssertionError, match="weights"):
         training.verify(problem, 3)
+
+
+def test_parse_reads_figures_and_micropythons_qstr_line():
+    from bench.interpreters import parse
+
+    stdout = (
+        "heap_start 6272\nnot a figure line\nqstr pool: n_pool=5, n_qstr=493, n_total_bytes=11924\n"
+    )
+    figures = parse(stdout)
+    assert figures["heap_start"] == [6272.0]
+    assert figures["qstr_n_pool"] == [5.0] and figures["qstr_n_total_bytes"] == [11924.0]
+    assert "not" not in figures

@@ -119,6 +119,9 @@ def main(
     print("live_end", live_end)
     print("data_bytes", data_bytes(trainer))
     print("test_loss", trainer.test_loss)
+    import micropython  # the interned names of every module loaded, released ones included
+
+    micropython.qstr_info()
     if count:  # imported only here: the walk's own code must not count in the figures above
         from bench.device.boxing import count_floats, float_bytes
 
