@@ -7,7 +7,10 @@ import nn
 
 def build(settings, seed):
     """A ready nn.Trainer for validated ``settings`` (see render.settings), seeded with ``seed``."""
-    train_x, train_y, test_x, test_y = nn.problems.load(settings["NN_DATASET"], seed=seed)
+    # Imported here, not with this module, so render.release can give its code back after.
+    from nn import problems
+
+    train_x, train_y, test_x, test_y = problems.load(settings["NN_DATASET"], seed=seed)
     network = nn.Network(
         settings["NN_LAYERS"],
         activation=settings["NN_ACTIVATION"],
