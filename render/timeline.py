@@ -7,7 +7,7 @@ from source to destination, then the next layer's nodes, and so on to the output
 `ramp_ms` each way, and the next stage starts when this one is half-way up (as the original did),
 so the pulse visibly travels; after `duration_ms` every stage is back at rest.
 
-A frame computes one envelope value per stage into a preallocated list; elements look up their
+A frame computes one envelope value per stage into a preallocated array; elements look up their
 stage, so per-frame cost grows with the number of stages (15 for 2-3-3-1), not of elements.
 """
 
@@ -74,7 +74,7 @@ class Timeline:
     def envelopes(self, t_ms):
         """Each stage's brightness factor (0..1) at t_ms since the pulse started.
 
-        Fills and returns the preallocated `envelope` list: no allocation on the board.
+        Fills and returns the preallocated `envelope` array: no allocation on the board.
         """
         # Local aliases: attribute lookups cost more than the arithmetic in this loop.
         starts = self._starts
