@@ -21,6 +21,19 @@ FONT_PATH = str(ROOT / "fonts" / "tiny5.bdf")
 SHORT_RUN = {"PULSE_MS": 40, "BACKWARD_PULSE_MS": 80, "FAST_FORWARD_BATCHES": 2, "NN_SEED": 5}
 
 
+def per_link(function):
+    """[l][j][i] lists for SIZES, filled by function(l, j, i)."""
+    return [
+        [[function(l, j, i) for i in range(SIZES[l])] for j in range(SIZES[l + 1])]
+        for l in range(len(SIZES) - 1)
+    ]
+
+
+def per_node(function):
+    """[l][n] lists for SIZES, filled by function(l, n)."""
+    return [[function(l, n) for n in range(SIZES[l])] for l in range(len(SIZES))]
+
+
 # -- pixels -------------------------------------------------------------------------------
 
 

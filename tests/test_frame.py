@@ -19,8 +19,8 @@ from render.frame import FrameComposer
 from render.layout import Layout
 from render.timeline import forward_stages
 from tests.device import ROOT, mpy_cross_errors, run_micropython
+from tests.sim_helpers import SIZES, per_link, per_node
 
-SIZES = [2, 3, 3, 1]
 DURATION = 900
 BACKWARD_DURATION = 1300
 NAN = float("nan")
@@ -34,18 +34,6 @@ def layout():
 @pytest.fixture
 def composer(layout):
     return FrameComposer(layout, forward_ms=DURATION, backward_ms=BACKWARD_DURATION)
-
-
-def nested(per_link):
-    """[l][j][i] lists for SIZES filled by per_link(l, j, i)."""
-    return [
-        [[per_link(l, j, i) for i in range(SIZES[l])] for j in range(SIZES[l + 1])]
-        for l in range(len(SIZES) - 1)
-    ]
-
-
-def node_lists(per_node):
-    return [[per_node(l, n) for n in range(SIZES[l])] for l in range(len(SIZES))]
 
 
 def peak_ms(composer, stage):
@@ -62,8 +50,8 @@ def brightness(colour):
 
 
 def test_index_zero_and_the_unused_readout_index_stay_black(layout, composer):
-    ones = nested(lambda *k: 1.0)
-    composer.show_forward(node_lists(lambda l, n: 1.0), ones, ones)
+    ones = per_link(lambda *k: 1.0)
+    composer.show_forward(per_node(lambda l, n: 1.0), ones, ones)
     for t_ms in (0, 100, 300, 600):
         colours = composer.colours_at(t_ms)
         assert len(colours) == layout.palette_size
@@ -73,8 +61,8 @@ def test_index_zero_and_the_unused_readout_index_stay_black(layout, composer):
 
 
 def test_node_brightness_follows_output_magnitude(layout, composer):
-    values = node_lists(lambda l, n: (-1) ** n * (0.1 + 0.07 * (3 * l + n)))
-    composer.show_forward(values, nested(lambda *k: 0.5), nested(lambda *k: 1.0))
+    values = per_node(lambda l, n: (-1) ** n * (0.1 + 0.07 * (3 * l + n)))
+    composer.show_forward(values, per_link(lambda *k: 0.5), per_link(lambda *k: 1.0))
     stages = forward_stages(layout)
     seen = []
     for l in range(len(SIZES)):
@@ -90,8 +78,8 @@ def test_node_brightness_follows_output_magnitude(layout, composer):
 
 
 def test_link_brightness_follows_contribution_magnitude(layout, composer):
-    contributions = nested(lambda l, j, i: 0.05 + 0.11 * i + 0.37 * j + 0.5 * l)
-    composer.show_forward(node_lists(lambda l, n: 0.5), contributions, nested(lambda *k: 1.0))
+    contributions = per_link(lambda l, j, i: 0.05 + 0.11 * i + 0.37 * j + 0.5 * l)
+    composer.show_forward(per_node(lambda l, n: 0.5), contributions, per_link(lambda *k: 1.0))
     stages = forward_stages(layout)
     seen = []
     for l, j, i in layout.links:
@@ -104,7 +92,7 @@ def test_link_brightness_follows_contribution_magnitude(layout, composer):
 
 def test_every_segment_of_a_link_shows_the_same_value_in_turn(layout, composer):
     composer.show_forward(
-        node_lists(lambda l, n: 0.5), nested(lambda l, j, i: j + i), nested(lambda *k: 1)
+        per_node(lambda l, n: 0.5), per_link(lambda l, j, i: j + i), per_link(lambda *k: 1)
     )
     stages = forward_stages(layout)
     for l, j, i in layout.links:
@@ -113,8 +101,8 @@ def test_every_segment_of_a_link_shows_the_same_value_in_turn(layout, composer):
 
 
 def test_weight_sign_picks_red_or_blue_and_the_flag_picks_neutral(layout, composer):
-    weights = nested(lambda l, j, i: 0.5 if (i + j) % 2 else -0.5)
-    composer.show_forward(node_lists(lambda l, n: 0.5), nested(lambda *k: 1.0), weights)
+    weights = per_link(lambda l, j, i: 0.5 if (i + j) % 2 else -0.5)
+    composer.show_forward(per_node(lambda l, n: 0.5), per_link(lambda *k: 1.0), weights)
     tables = {
         "red": brightness_table(LINK_POSITIVE),
         "blue": brightness_table(LINK_NEGATIVE),
@@ -129,8 +117,8 @@ def test_weight_sign_picks_red_or_blue_and_the_flag_picks_neutral(layout, compos
     for l, j, i in layout.links:
         index = layout.segment_index[l][j][i][-1]
         assert hue_of(index) == (["red"] if weights[l][j][i] > 0 else ["blue"])
-    flipped = nested(lambda l, j, i: -weights[l][j][i])
-    composer.show_forward(node_lists(lambda l, n: 0.5), nested(lambda *k: 1.0), flipped)
+    flipped = per_link(lambda l, j, i: -weights[l][j][i])
+    composer.show_forward(per_node(lambda l, n: 0.5), per_link(lambda *k: 1.0), flipped)
     for l, j, i in layout.links:
         index = layout.segment_index[l][j][i][-1]
         assert hue_of(index) == (["blue"] if weights[l][j][i] > 0 else ["red"])
@@ -145,7 +133,7 @@ def test_weight_sign_picks_red_or_blue_and_the_flag_picks_neutral(layout, compos
 
 def test_rest_glow_keeps_the_weight_sign(layout, composer):
     composer.show_forward(
-        node_lists(lambda l, n: 0.5), nested(lambda *k: 1.0), nested(lambda *k: -2.0)
+        per_node(lambda l, n: 0.5), per_link(lambda *k: 1.0), per_link(lambda *k: -2.0)
     )
     rest = composer.rest_colours()
     blue_rest = brightness_table(LINK_NEGATIVE)[0]
@@ -156,9 +144,9 @@ def test_rest_glow_keeps_the_weight_sign(layout, composer):
 
 def test_nan_and_inf_never_crash_and_never_light(layout, composer):
     composer.show_forward(
-        node_lists(lambda l, n: NAN),
-        nested(lambda l, j, i: float("inf") if i else NAN),
-        nested(lambda *k: NAN),
+        per_node(lambda l, n: NAN),
+        per_link(lambda l, j, i: float("inf") if i else NAN),
+        per_link(lambda *k: NAN),
     )
     rest = list(composer.rest_colours())
     neutral_rest = brightness_table(LINK_NEUTRAL)[0]
@@ -166,16 +154,16 @@ def test_nan_and_inf_never_crash_and_never_light(layout, composer):
         assert composer.colours_at(t) == rest
     assert all(rest[index] == neutral_rest for index in layout.segment_index[0][0][0])
     composer.show_backward(
-        node_lists(lambda l, n: NAN), nested(lambda *k: NAN), nested(lambda *k: 1.0)
+        per_node(lambda l, n: NAN), per_link(lambda *k: NAN), per_link(lambda *k: 1.0)
     )
     for t in range(0, DURATION, 7):
         assert composer.colours_at(t) == composer.rest_colours()
 
 
 def test_one_finite_value_among_nan_still_pulses(layout, composer):
-    outputs = node_lists(lambda l, n: NAN)
+    outputs = per_node(lambda l, n: NAN)
     outputs[3][0] = 0.7
-    composer.show_forward(outputs, nested(lambda *k: NAN), nested(lambda *k: 1.0))
+    composer.show_forward(outputs, per_link(lambda *k: NAN), per_link(lambda *k: 1.0))
     index = layout.node_index[3][0]
     assert (
         colour_at_peak(composer, index, forward_stages(layout))
@@ -184,8 +172,8 @@ def test_one_finite_value_among_nan_still_pulses(layout, composer):
 
 
 def test_backward_pass_lights_the_output_first(layout, composer):
-    grads = node_lists(lambda l, n: 0.3 + 0.1 * n + l)
-    composer.show_backward(grads, nested(lambda *k: 0.2), nested(lambda *k: 1.0))
+    grads = per_node(lambda l, n: 0.3 + 0.1 * n + l)
+    composer.show_backward(grads, per_link(lambda *k: 0.2), per_link(lambda *k: 1.0))
     early = list(composer.colours_at(composer.timeline.ramp_ms / 2))
     rest = list(composer.rest_colours())
     changed = {index for index in range(layout.palette_size) if early[index] != rest[index]}
@@ -232,9 +220,9 @@ def traced_growth(action, repeats):
 
 def example_forward(composer):
     composer.show_forward(
-        node_lists(lambda l, n: 0.2 * n + 0.1 * l),
-        nested(lambda l, j, i: 0.3 * i - 0.2 * j),
-        nested(lambda l, j, i: 0.5 - 0.4 * (i + j)),
+        per_node(lambda l, n: 0.2 * n + 0.1 * l),
+        per_link(lambda l, j, i: 0.3 * i - 0.2 * j),
+        per_link(lambda l, j, i: 0.5 - 0.4 * (i + j)),
     )
 
 
@@ -251,9 +239,9 @@ def test_colours_at_reuses_one_list_and_allocates_nothing(composer):
 
 
 def test_show_passes_allocate_nothing_after_the_first(composer):
-    outputs = node_lists(lambda l, n: 0.2 * n + 0.1 * l)
-    contributions = nested(lambda l, j, i: 0.3 * i - 0.2 * j)
-    weights = nested(lambda l, j, i: 0.5 - 0.4 * (i + j))
+    outputs = per_node(lambda l, n: 0.2 * n + 0.1 * l)
+    contributions = per_link(lambda l, j, i: 0.3 * i - 0.2 * j)
+    weights = per_link(lambda l, j, i: 0.5 - 0.4 * (i + j))
 
     def both_passes():
         composer.show_forward(outputs, contributions, weights)

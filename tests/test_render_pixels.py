@@ -24,6 +24,8 @@ from tests.sim_helpers import (
     hue,
     link_hues,
     link_pixels,
+    per_link,
+    per_node,
     picture_of,
     rgb_of_colour,
     text_picture,
@@ -86,18 +88,6 @@ def readout_glyphs():
 def panel(font):
     with install(VirtualClock()) as board:
         yield Panel(board, font)
-
-
-def per_link(function):
-    """[l][j][i] lists for SIZES, filled by function(l, j, i)."""
-    return [
-        [[function(l, j, i) for i in range(SIZES[l])] for j in range(SIZES[l + 1])]
-        for l in range(len(SIZES) - 1)
-    ]
-
-
-def per_node(function):
-    return [[function(l, n) for n in range(SIZES[l])] for l in range(len(SIZES))]
 
 
 def sample_times(duration):
