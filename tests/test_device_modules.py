@@ -13,6 +13,7 @@ def test_settings_buttons_curve_and_keeper_run_under_micropython(tmp_path):
     toml = tmp_path / "settings.toml"
     toml.write_text('NN_LAYER = "2,4,1"\nNN_BATCH_SIZE = 16\n')
     script = """
+import sys
 sys.path.append(%r)
 from render import settings, gestures, curve, keeper
 values = {"NN_BATCH_SIZE": "16", "PULSE_MS": "slow"}

@@ -56,7 +56,7 @@ def test_nn_imports_its_set_up_helpers_again_after_they_are_released(restore_mod
 
 def test_importing_nn_loads_the_core_but_no_set_up_helper():
     """In a fresh MicroPython: ``import nn`` brings the training core only."""
-    script = "import nn\nfor name in sys.modules:\n    print(name)"
+    script = "import sys\nimport nn\nfor name in sys.modules:\n    print(name)"
     result = run_micropython(script)
     assert result.returncode == 0, result.stdout + result.stderr
     loaded = set(result.stdout.split())
