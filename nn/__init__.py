@@ -61,8 +61,11 @@ def __getattr__(name):
     home = _LAZY.get(name)
     if home is None:
         raise AttributeError("module 'nn' has no attribute '%s'" % name)
+    if home == "problems":
+        __getattr__("data")  # its dependency first, each compiled on a collected heap
     gc.collect()
     module = __import__("nn." + home, None, None, (home,))
+    gc.collect()  # the compile's garbage goes before the caller builds its data arrays
     return module if name == home else getattr(module, name)
 
 
