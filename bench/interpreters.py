@@ -19,9 +19,9 @@ def run_micropython(script, *, heap, timeout, cwd=ROOT):
     """The finished unix MicroPython process that ran ``script`` in a ``heap``-sized heap.
 
     It runs in ``cwd`` (the repository root) with a fixed import path (MICROPYPATH), so
-    ``nn`` and ``render`` import by short relative names. MicroPython keeps every module's file name
-    and every import path entry on its heap, so a run needs the same heap whichever
-    folder holds the checkout and whatever the home directory is.
+    ``nn`` and ``render`` import by short relative names. MicroPython keeps every module's
+    file name and every import path entry on its heap, so a run needs the same heap
+    whichever folder holds the checkout and whatever the home directory is.
     """
     return subprocess.run(
         [str(MICROPYTHON), "-X", "heapsize=" + heap, "-c", script],

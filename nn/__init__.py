@@ -56,16 +56,26 @@ _LAZY = {
 }
 
 
+# The nn module each set-up module imports; loaded first, so each compiles on its own.
+_DEPENDENCY = {"problems": "data", "checkpoint": "crc32"}
+
+
+def _load(home):
+    """Import nn.<home> after its dependency, each compiled on a freshly collected heap."""
+    if home in _DEPENDENCY:
+        _load(_DEPENDENCY[home])
+    gc.collect()
+    module = __import__("nn." + home, None, None, (home,))
+    gc.collect()  # the compile's garbage goes before the caller builds its data arrays
+    return module
+
+
 def __getattr__(name):
     """Import the set-up module behind ``name`` (PEP 562; MicroPython supports it too)."""
     home = _LAZY.get(name)
     if home is None:
         raise AttributeError("module 'nn' has no attribute '%s'" % name)
-    if home == "problems":
-        __getattr__("data")  # its dependency first, each compiled on a collected heap
-    gc.collect()
-    module = __import__("nn." + home, None, None, (home,))
-    gc.collect()  # the compile's garbage goes before the caller builds its data arrays
+    module = _load(home)
     return module if name == home else getattr(module, name)
 
 
