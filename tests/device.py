@@ -24,6 +24,6 @@ def mpy_cross_errors(path):
     return (result.stdout + result.stderr).strip() if result.returncode else ""
 
 
-def run_micropython(script, heap="64K", timeout=300):
-    """Run a script under the unix MicroPython with the repository's packages importable."""
-    return interpreters.run_micropython(script, heap=heap, timeout=timeout)
+def run_micropython(script, heap="64K", timeout=300, cwd=ROOT):
+    """Run a script under the unix MicroPython in ``cwd``, whose packages it imports."""
+    return interpreters.run_micropython(script, heap=heap, timeout=timeout, cwd=cwd)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bench import interpreters
 from tests.device import ROOT, mpy_cross_errors, run_micropython, tool
 from tests.test_nn_gradients import COMBINATIONS
 
@@ -167,7 +166,7 @@ def test_micropython_heap_use_does_not_depend_on_where_the_checkout_is(tmp_path,
     shutil.copytree(ROOT / "nn", deep / "nn")
     here = run_micropython(script)
     monkeypatch.setenv("HOME", str(deep))
-    there = interpreters.run_micropython(script, heap="64K", timeout=60, cwd=deep)
+    there = run_micropython(script, cwd=deep)
     assert here.returncode == there.returncode == 0, here.stderr + there.stderr
     assert there.stdout == here.stdout
 
