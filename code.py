@@ -1,8 +1,9 @@
 """Watch a neural network learn, on an Adafruit Matrix Portal M4 and a 64x32 RGB matrix.
 
-Device entry point: hardware wiring only. The network, data and training live in
-nn/, the picture and the main loop in render/; settings come from settings.toml.
-The PC simulator (python -m sim) runs this very file with stand-in hardware.
+Device entry point: hardware wiring only. The network, data and training live in nn/,
+the picture in render/, the application (settings, main loop, buttons, autosave) in
+app/; settings come from settings.toml. The PC simulator (python -m sim) runs this very
+file with stand-in hardware, and reads the running ``loop`` from its globals.
 """
 
 import os
@@ -15,7 +16,9 @@ import supervisor
 from adafruit_bitmap_font.bdf import BDF
 from adafruit_matrixportal.matrix import Matrix
 
-from render import app, settings
+import app
+from app import settings
+from render.scene import Scene
 
 config, problems = settings.read(os.getenv, "settings.toml")
 
@@ -34,5 +37,8 @@ keys = keypad.Keys((board.BUTTON_UP, board.BUTTON_DOWN), value_when_pressed=Fals
 font = BDF(open("fonts/tiny5.bdf", "rb"), displayio.Bitmap)  # noqa: SIM115
 
 # Checkpoints go to the 8 KB nvm: writable while CIRCUITPY is mounted on a computer.
-nvm = microcontroller.nvm
-app.start(display, keys.events, supervisor.ticks_ms, font, config, problems, nvm=nvm).run()
+scene = Scene(display, font)
+loop = app.start(
+    scene, keys.events, supervisor.ticks_ms, config, problems, storage=microcontroller.nvm
+)
+loop.run()

@@ -9,7 +9,7 @@ trainer.train_batch()
 The training core is imported with the package. The set-up helpers (data generators,
 problems, checkpoints) are imported on first use instead: a program pays RAM only for the
 ones it uses, and can give the data generators' code back once the data exists
-(render.release does, on the board). ``nn.problems`` needs module ``__getattr__`` (CPython,
+(app.memory does, on the board). ``nn.problems`` needs module ``__getattr__`` (CPython,
 MicroPython, CircuitPython); ``from nn import problems`` works on any interpreter.
 """
 
@@ -57,7 +57,7 @@ _LAZY = {
 
 
 # The nn module each set-up module imports; loaded first, so each compiles on its own.
-_DEPENDENCY = {"problems": "data", "checkpoint": "crc32"}
+_DEPENDENCY = {"checkpoint": "crc32"}
 
 
 def _load(home):

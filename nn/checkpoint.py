@@ -19,7 +19,7 @@ slot being written; ``load`` returns the newest intact record made under equal s
 #   7  reserved  B   0
 #   8  length    I   bytes in the whole record, CRC included
 #  12  sequence  I   one more than the newest record already in nvm
-#  16  settings  I   fingerprint(settings): CRC-32 of the settings that shape training
+#  16  settings  I   fingerprint_code(fingerprint): CRC-32 of the caller's fingerprint
 #  20  seed      I   the run's random seed (the data set is rebuilt from it)
 #  24  epoch     I   completed epochs
 #  28  batches   I   weight updates so far
@@ -50,39 +50,13 @@ DAMAGED = "checkpoint damaged"
 NO_CHECKPOINT = "no checkpoint"
 REASONS = (OTHER_SETTINGS, OTHER_FORMAT, DAMAGED, NO_CHECKPOINT)
 
-# The settings that shape training, sorted: the fingerprint walks this tuple, never a dict.
-FINGERPRINT_KEYS = (
-    "NN_ACTIVATION",
-    "NN_BATCH_SIZE",
-    "NN_DATASET",
-    "NN_LAYERS",
-    "NN_LEARNING_RATE",
-    "NN_LOSS",
-    "NN_MOMENTUM",
-    "NN_OPTIMIZER",
-    "NN_OUTPUT_ACTIVATION",
-    "NN_SCHEDULE",
-    "NN_SCHEDULE_EPOCHS",
-    "NN_SCHEDULE_FACTOR",
-)
 
-
-def canonical(settings):
-    """The text the fingerprint hashes: ``KEY=value`` lines, floats to 6 digits."""
-    lines = []
-    for key in FINGERPRINT_KEYS:
-        value = settings[key]
-        if isinstance(value, (list, tuple)):
-            value = ",".join([str(item) for item in value])
-        elif isinstance(value, float):
-            value = "%.6g" % value
-        lines.append("%s=%s" % (key, value))
-    return "\n".join(lines)
-
-
-def fingerprint(settings):
-    """CRC-32 of ``canonical(settings)``: a checkpoint only resumes under equal settings."""
-    return crc32(canonical(settings).encode())
+def fingerprint_code(fingerprint):
+    """The 32-bit code a record keeps of ``fingerprint``: whatever bytes or text the caller
+    uses to say "the same training set-up" (a record only resumes under an equal one)."""
+    if isinstance(fingerprint, str):
+        fingerprint = fingerprint.encode()
+    return crc32(fingerprint)
 
 
 def record_size(sizes, velocity=True):
@@ -126,6 +100,7 @@ def _pack_float(buffer, offset, value):
 
 def snapshot(trainer, seed, fingerprint, sequence=0):
     """A complete record (bytearray, CRC included) of ``trainer``'s state now."""
+    code = fingerprint_code(fingerprint)
     sizes = trainer.network.sizes
     velocity = _has_velocity(trainer.optimizer)
     length = record_size(sizes, velocity)
@@ -136,7 +111,7 @@ def snapshot(trainer, seed, fingerprint, sequence=0):
     record = bytearray(length)
     struct.pack_into(
         HEADER, record, 0, MAGIC, FORMAT_VERSION, flags, len(sizes), 0, length, sequence,
-        fingerprint, seed, trainer.epoch, trainer.batches, 0.0,
+        code, seed, trainer.epoch, trainer.batches, 0.0,
     )  # fmt: skip
     if flags & FLAG_BEST_LOSS:
         _pack_float(record, HEADER_SIZE - 4, best)
@@ -152,7 +127,7 @@ def snapshot(trainer, seed, fingerprint, sequence=0):
 
 
 class Checkpoint:
-    """One intact record read back from nvm: ``sequence``, ``fingerprint``, ``seed``,
+    """One intact record read back from nvm: ``sequence``, ``fingerprint`` (its code), ``seed``,
     ``epoch``, ``batches``, ``best_loss`` (or None), ``sizes``, ``has_velocity``,
     ``slot`` (its start in nvm) and ``record`` (bytes; floats stay packed until restore).
     """
@@ -204,14 +179,15 @@ def _newest(nvm, fingerprint=None, sizes=None):
     """(newest intact Checkpoint with this fingerprint and sizes, None) or (None, reason);
     a None fingerprint matches any record."""
     first, second, size = slots(nvm)
+    code = None if fingerprint is None else fingerprint_code(fingerprint)
     newest = None
     reason = NO_CHECKPOINT
     for start in (first, second):
         state, problem = read_slot(nvm, start, size)
         if (
             state
-            and fingerprint is not None
-            and (state.fingerprint != fingerprint or sizes not in (None, state.sizes))
+            and code is not None
+            and (state.fingerprint != code or sizes not in (None, state.sizes))
         ):
             state, problem = None, OTHER_SETTINGS
         if state is None:
@@ -223,8 +199,8 @@ def _newest(nvm, fingerprint=None, sizes=None):
 
 
 def load(nvm, fingerprint, sizes=None):
-    """(Checkpoint, None) for the newest intact record made under these settings (and
-    layer ``sizes``, if given), or (None, reason): NO_CHECKPOINT, DAMAGED,
+    """(Checkpoint, None) for the newest intact record made under an equal ``fingerprint``
+    (bytes or text) and layer ``sizes`` (if given), or (None, reason): NO_CHECKPOINT, DAMAGED,
     OTHER_SETTINGS or OTHER_FORMAT. Never raises on whatever the memory holds.
     """
     return _newest(nvm, fingerprint, None if sizes is None else list(sizes))
@@ -236,8 +212,9 @@ def save(nvm, trainer, seed, fingerprint):
 
     It goes into the slot not holding the newest intact record (whatever its settings),
     so that record survives a power cut during this write. Raises ValueError if the
-    record does not fit a slot; an OSError from the memory itself is passed on. ``seed``,
-    ``fingerprint``, epoch and batches must fit a uint32 (CPython's struct checks that).
+    record does not fit a slot; an OSError from the memory itself is passed on.
+    ``fingerprint`` is bytes or text (see fingerprint_code); ``seed``, epoch and batches
+    must fit a uint32 (CPython's struct checks that).
     """
     first, second, size = slots(nvm)
     length = record_size(trainer.network.sizes, _has_velocity(trainer.optimizer))

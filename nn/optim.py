@@ -53,3 +53,19 @@ class SGD:
 
     def __repr__(self):
         return "SGD(momentum=%r)" % self.momentum
+
+
+# name -> an optimiser from (layer sizes, momentum): the one way one is built by name.
+OPTIMIZERS = {
+    "sgd": lambda sizes, momentum: SGD(sizes),
+    "momentum": lambda sizes, momentum: SGD(sizes, momentum=momentum),
+}
+
+
+def make(name, sizes, momentum=0.9):
+    """An optimiser by name (a key of OPTIMIZERS) for a network of layer ``sizes``."""
+    if name not in OPTIMIZERS:
+        raise ValueError(
+            "unknown optimiser %r; choose one of %s" % (name, ", ".join(sorted(OPTIMIZERS)))
+        )
+    return OPTIMIZERS[name](sizes, momentum)

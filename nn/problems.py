@@ -1,14 +1,6 @@
 """Ready-made training problems: data made, split, standardised and scaled for a network."""
 
-from .data import (
-    make_circles,
-    make_regression,
-    make_xor,
-    minmax_scale,
-    standardise,
-    train_test_split,
-)
-
+# The names alone are cheap: the data generators are compiled only when a set is made.
 DATASETS = ("regression", "xor", "circles")
 
 
@@ -20,16 +12,18 @@ def load(dataset="regression", seed=None):
     [0, 1] for a sigmoid output. "xor" and "circles" are 0/1 classification sets for
     loss "bce" (X standardised as well).
     """
+    from . import data
+
     if dataset == "regression":
-        X, y = make_regression(750, 2, noise=0.01, seed=seed)
+        X, y = data.make_regression(750, 2, noise=0.01, seed=seed)
     elif dataset == "xor":
-        X, y = make_xor(400, seed=seed)
+        X, y = data.make_xor(400, seed=seed)
     elif dataset == "circles":
-        X, y = make_circles(400, seed=seed)
+        X, y = data.make_circles(400, seed=seed)
     else:
         raise ValueError("unknown dataset %r; choose one of %s" % (dataset, ", ".join(DATASETS)))
-    x_train, x_test, y_train, y_test = train_test_split(X, y, 0.25, copy=False)
-    standardise(x_train, x_test)
+    x_train, x_test, y_train, y_test = data.train_test_split(X, y, 0.25, copy=False)
+    data.standardise(x_train, x_test)
     if dataset == "regression":
-        minmax_scale(y_train, y_test)
+        data.minmax_scale(y_train, y_test)
     return x_train, y_train, x_test, y_test

@@ -75,13 +75,21 @@ class Cosine:
         return "Cosine(%r, epochs=%d, minimum=%r)" % (self.rate0, self.epochs, self.minimum)
 
 
-SCHEDULES = {"constant": Constant, "step": Step, "exponential": Exponential, "cosine": Cosine}
+# name -> a schedule from (rate, factor, epochs): the one way a schedule is built by name.
+# ``factor`` is the step factor or the exponential decay; ``epochs`` the step interval or
+# the cosine length. A schedule ignores what it does not use.
+SCHEDULES = {
+    "constant": lambda rate, factor, epochs: Constant(rate),
+    "step": lambda rate, factor, epochs: Step(rate, factor=factor, every=epochs),
+    "exponential": lambda rate, factor, epochs: Exponential(rate, decay=factor),
+    "cosine": lambda rate, factor, epochs: Cosine(rate, epochs=epochs),
+}
 
 
-def make(name, rate, **options):
-    """A schedule by name ("constant", "step", "exponential", "cosine")."""
+def make(name, rate, factor=0.5, epochs=10):
+    """A schedule by name (a key of SCHEDULES) starting at ``rate``."""
     if name not in SCHEDULES:
         raise ValueError(
             "unknown schedule %r; choose one of %s" % (name, ", ".join(sorted(SCHEDULES)))
         )
-    return SCHEDULES[name](rate, **options)
+    return SCHEDULES[name](rate, factor, epochs)

@@ -11,7 +11,7 @@ The composer keeps no reference to the Layout: everything a frame needs is copie
 arrays at construction, so the Layout (pixel lists, only needed to draw the scene once) can be
 freed. Values are stored as float32, which is all the board's floats hold anyway. For the
 same reason `brightness_table` is imported only while the tables are built: the colour module
-is set-up code too (see render.release).
+is set-up code too (see app.memory).
 """
 
 from array import array

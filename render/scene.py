@@ -1,5 +1,8 @@
 """The displayio scene: the network drawn once into one Bitmap and animated by its Palette.
 
+The board's implementation of the scene that app.start draws on (its docstring is the
+contract); the PC simulator runs this same class against its displayio stand-in.
+
 Every node and link segment owns a palette index, so a frame only changes palette
 colours (cheap, done in C) and never writes bitmap pixels (slow from Python). The
 loss readout, the loss-curve view and the message overlay are separate layers.
@@ -18,11 +21,20 @@ CURVE_BOTTOM = 25  # rows below stay free for the readout box
 
 
 class Scene:
-    """All layers of the picture; ``root`` goes to ``display.root_group``."""
+    """All layers of the picture on ``display`` (auto_refresh off: ``refresh`` shows a frame),
+    text in the bitmap ``font``."""
 
-    def __init__(self, layout, font, *, width=64, height=32):
+    def __init__(self, display, font):
+        self.display = display
+        self.font = font
+        self.width = display.width
+        self.height = display.height
+        self.palette = None
+
+    def draw_network(self, layout):
+        """Draw every element of ``layout`` in its palette index and show all layers."""
         # The layout is only read here: keeping it would pin its pixel lists in RAM for good.
-        self._width = width
+        width, height, font = self.width, self.height, self.font
         self.palette = displayio.Palette(layout.palette_size)
         for index in range(layout.palette_size):
             self.palette[index] = 0
@@ -59,6 +71,7 @@ class Scene:
         self.root = displayio.Group()
         for layer in (self.network, self.curve, self.readout, self.message):
             self.root.append(layer)
+        self.display.root_group = self.root
 
     def show_colours(self, colours):
         """Write the palette entries that differ from what is shown (index 0 stays black)."""
@@ -69,6 +82,10 @@ class Scene:
             if colour != shown[index]:
                 palette[index] = colour
                 shown[index] = colour
+
+    def refresh(self):
+        """Show the frame: palette and layer changes reach the panel together."""
+        self.display.refresh()
 
     def set_readout(self, text, visible):
         """The readout's text (changed only when it differs) and whether it is shown."""
@@ -93,13 +110,13 @@ class Scene:
         n = history.rows(CURVE_TOP, CURVE_BOTTOM, self._rows)
         if n == 0:
             return
-        x0 = self._width - n
+        x0 = self.width - n
         best_row = None
         for k in range(n):
             if abs(history[k] - best) <= 1e-6 * best:  # history holds float32
                 best_row = self._rows[k]
         if best_row is not None:
-            bitmaptools.draw_line(bitmap, 0, best_row, self._width - 1, best_row, 2)
+            bitmaptools.draw_line(bitmap, 0, best_row, self.width - 1, best_row, 2)
         for k in range(1, n):
             bitmaptools.draw_line(bitmap, x0 + k - 1, self._rows[k - 1], x0 + k, self._rows[k], 1)
         bitmap[x0, self._rows[0]] = 1

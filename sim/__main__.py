@@ -105,7 +105,6 @@ def simulate(argv):
         print("cannot read settings %s: %s" % (args.settings, error), file=sys.stderr)
         return 2
     recorder = GifRecorder(scale=args.scale, fps=args.fps) if args.gif else None
-    pulse_ms = int(settings.get("PULSE_MS", 300)) + int(settings.get("BACKWARD_PULSE_MS", 900))
     simulation = Simulation(
         settings,
         batches=None if args.window else args.batches,
@@ -114,7 +113,8 @@ def simulate(argv):
         recorder=recorder,
         window_scale=args.scale if args.window else None,
         nvm_path=args.nvm or None,
-        tail_ms=pulse_ms + 200,
+        tail_ms=200,
+        last_pulse=True,
     )
     try:
         simulation.run()

@@ -10,7 +10,6 @@ import contextlib
 import io
 import os
 import re
-import runpy
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from sim.clock import VirtualClock
 from sim.devices import install
 
 ROOT = Path(__file__).resolve().parent.parent
-DEVICE_FILES = ("code.py", "nn", "render", "fonts")  # what the bundle puts on CIRCUITPY
+DEVICE_FILES = ("code.py", "app", "nn", "render", "fonts")  # what the bundle puts on CIRCUITPY
 
 
 class StopSimulation(Exception):
@@ -113,27 +112,14 @@ def circuitpy_drive(settings):
             os.chdir(saved)
 
 
-@contextlib.contextmanager
-def _capturing_loop(simulation):
-    """Note the Loop that code.py starts (for --export), without changing what it does."""
-    from render import app
-
-    start = app.start
-
-    def capture(*args, **kwargs):
-        simulation.loop = start(*args, **kwargs)
-        return simulation.loop
-
-    app.start = capture
-    try:
-        yield
-    finally:
-        app.start = start
-
-
 class Simulation:
     """One run of code.py. ``batches``: stop after this many batches (None = until the window
-    closes); ``tail_ms``: keep running this long afterwards so the last pulse is seen."""
+    closes); then keep running ``tail_ms`` more, plus with ``last_pulse`` the run's own
+    PULSE_MS and BACKWARD_PULSE_MS, so the last batch's pulses are seen.
+
+    ``loop`` is the app's Loop that code.py started (its ``settings`` are the validated
+    ones), read from code.py's globals.
+    """
 
     def __init__(
         self,
@@ -147,6 +133,7 @@ class Simulation:
         nvm_path=None,
         on_frame=None,
         tail_ms=0,
+        last_pulse=False,
         clock=None,
     ):
         self.settings = settings
@@ -159,13 +146,25 @@ class Simulation:
         self.nvm_path = nvm_path
         self.on_frame = on_frame
         self.tail_ms = tail_ms
+        self.last_pulse = last_pulse
         self.clock = clock or VirtualClock()
         self.board = None
-        self.loop = None
+        self.globals = {}
         self.serial = None
         self.frames = 0
         self._stop_at = None
         self._wall_start = None
+
+    @property
+    def loop(self):
+        """The Loop code.py is running (None before app.start has returned)."""
+        return self.globals.get("loop")
+
+    def _tail(self):
+        if not self.last_pulse:
+            return self.tail_ms
+        settings = self.loop.settings  # validated by the app, as the board uses them
+        return settings["PULSE_MS"] + settings["BACKWARD_PULSE_MS"] + self.tail_ms
 
     def _on_refresh(self, display):
         matrix = self.board.matrix
@@ -179,7 +178,7 @@ class Simulation:
         self.clock.advance(self.frame_ms)
         waiting = self.batches is not None and self._stop_at is None
         if waiting and self.serial.batches >= self.batches:
-            self._stop_at = self.clock.now_ms + self.tail_ms
+            self._stop_at = self.clock.now_ms + self._tail()
         if self._stop_at is not None and self.clock.now_ms >= self._stop_at:
             raise StopSimulation
 
@@ -205,7 +204,6 @@ class Simulation:
             ) as board,
             _getenv_from(self.settings),
             circuitpy_drive(self.settings) as drive,
-            _capturing_loop(self),
             contextlib.redirect_stdout(self.serial),
         ):
             self.board = board
@@ -215,8 +213,10 @@ class Simulation:
                 self.window = open_window(board.buttons, scale=self.window_scale)
                 if self.window is None:
                     raise RuntimeError("no window could be opened (see the message above)")
+            self.globals = {"__name__": "__main__", "__file__": str(drive / "code.py")}
+            source = (drive / "code.py").read_text()
             try:
-                runpy.run_path(str(drive / "code.py"), run_name="__main__")
+                exec(compile(source, str(drive / "code.py"), "exec"), self.globals)
             except StopSimulation:
                 pass
             finally:

@@ -9,7 +9,7 @@ import pytest
 from sim import bundle
 from tests.device import ROOT, mpy_cross_errors
 
-DEVICE_TOP_LEVEL = {"code.py", "settings.toml", "fonts", "lib", "nn", "render"}
+DEVICE_TOP_LEVEL = {"code.py", "settings.toml", "fonts", "lib", "app", "nn", "render"}
 ON_THE_BOARD = {
     "displayio", "rgbmatrix", "framebufferio", "terminalio", "bitmaptools", "vectorio", "keypad",
     "board", "digitalio", "busio", "microcontroller", "supervisor", "storage", "os", "time",
@@ -43,7 +43,7 @@ def test_bundle_holds_the_device_files_and_nothing_from_the_pc(built):
     assert {name.split("/")[0] for name in files} <= DEVICE_TOP_LEVEL
     for needed in ("code.py", "settings.toml", "fonts/tiny5.bdf", "nn/__init__.py"):
         assert needed in files
-    assert "render/app.py" in files
+    assert "app/assemble.py" in files
     assert (dest / "settings.toml").read_bytes() == (ROOT / "settings.toml").read_bytes()
     assert (dest / "fonts/tiny5.bdf").read_bytes() == (ROOT / "fonts/tiny5.bdf").read_bytes()
     for name in files:

@@ -9,6 +9,8 @@ import zlib
 import pytest
 
 import nn
+from app import settings as settings_module
+from app.autosave import TRAINING_KEYS, fingerprint
 from nn import checkpoint
 from nn.checkpoint import (
     DAMAGED,
@@ -16,7 +18,7 @@ from nn.checkpoint import (
     OTHER_FORMAT,
     OTHER_SETTINGS,
     clear,
-    fingerprint,
+    fingerprint_code,
     load,
     record_size,
     restore,
@@ -24,7 +26,6 @@ from nn.checkpoint import (
     snapshot,
 )
 from nn.crc32 import crc32
-from render import settings as settings_module
 from render.layout import Layout
 from sim.devices.nvm import ByteArray
 from tests.device import ROOT, mpy_cross_errors, run_micropython
@@ -138,7 +139,7 @@ def test_crc32_equals_zlib_on_random_data():
 def test_fingerprint_covers_every_training_setting_in_sorted_order():
     """Every NN_ setting except the seed (kept in the record) shapes the fingerprint."""
     keys = {spec[0] for spec in settings_module.SPECS if spec[0].startswith("NN_")}
-    assert tuple(sorted(keys - {"NN_SEED"})) == checkpoint.FINGERPRINT_KEYS
+    assert tuple(sorted(keys - {"NN_SEED"})) == TRAINING_KEYS
 
 
 def test_fingerprint_changes_with_each_setting_and_not_with_dict_order():
@@ -161,7 +162,7 @@ def test_fingerprint_changes_with_each_setting_and_not_with_dict_order():
         "NN_BATCH_SIZE": 16,
         "NN_DATASET": "xor",
     }
-    assert set(changes) == set(checkpoint.FINGERPRINT_KEYS)
+    assert set(changes) == set(TRAINING_KEYS)
     prints = {PRINT}
     for key, value in changes.items():
         changed = dict(base)
@@ -172,7 +173,14 @@ def test_fingerprint_changes_with_each_setting_and_not_with_dict_order():
         same = dict(base)
         same[key] = value
         assert fingerprint(same) == PRINT
-    assert "NN_LAYERS=2,3,3,1\nNN_LEARNING_RATE=0.5\n" in checkpoint.canonical(base)
+    assert "NN_LAYERS=2,3,3,1\nNN_LEARNING_RATE=0.5\n" in fingerprint(base)
+
+
+def test_records_of_earlier_versions_still_resume_under_the_default_settings():
+    """The record keeps the CRC-32 of the fingerprint text; earlier versions wrote 3912333965
+    for the defaults (nn built the same text then), so their checkpoints still match."""
+    assert fingerprint_code(PRINT) == 3912333965 == zlib.crc32(PRINT.encode())
+    assert fingerprint_code(PRINT.encode()) == fingerprint_code(PRINT)
 
 
 # --- sizes ----------------------------------------------------------------------------
@@ -446,10 +454,10 @@ def test_other_settings_are_refused_with_the_reason():
 def test_the_newest_record_with_matching_settings_wins():
     """After a run under other settings saved once, the older matching record still loads."""
     memory, trainer, _ = saved_pair()
-    save(memory, trainer, SEED, PRINT + 1)  # #3 over #1 in slot A, other settings
+    save(memory, trainer, SEED, PRINT + "\nother")  # #3 over #1 in slot A, other settings
     state, reason = load(memory, PRINT)
     assert reason is None and (state.sequence, state.slot) == (2, 4096)
-    assert load(memory, PRINT + 1)[0].sequence == 3
+    assert load(memory, PRINT + "\nother")[0].sequence == 3
 
 
 def test_another_format_version_is_refused():
@@ -531,7 +539,7 @@ for _ in range(20):
 gc.collect()
 print("heap trainer", gc.mem_alloc())
 for _ in range(3):
-    sequence = checkpoint.save(memory, trainer, 5, %d)
+    sequence = checkpoint.save(memory, trainer, 5, %r)
 gc.collect()
 print("heap saved", gc.mem_alloc())
 print("sequence", sequence)
@@ -541,14 +549,14 @@ print("counters", trainer.epoch, trainer.batches, trainer.best_loss)
 print("record", list(memory[0:%d]))
 trainer.network.randomise()
 trainer.restart()
-state, reason = checkpoint.load(memory, %d, [2, 3, 3, 1])
+state, reason = checkpoint.load(memory, %r, [2, 3, 3, 1])
 print("reason", reason)
 checkpoint.restore(trainer, state)
 print("loaded", (trainer.network.weights, trainer.network.biases))
 print("velocity", trainer.optimizer.weight_velocity)
 print("counters", trainer.epoch, trainer.batches, trainer.best_loss)
 print("crc", checkpoint.crc32(b"123456789"))
-print("other", checkpoint.load(memory, %d))
+print("other", checkpoint.load(memory, %r))
 """
 
 
@@ -561,7 +569,7 @@ def test_micropython_saves_and_loads_a_2_3_3_1_trainer(record_property):
     run holds the 8 KB nvm stand-in (outside the heap on the board) and the checkpoint
     module (~10 KB live on 64-bit unix MicroPython, ~24 KB more while it compiles).
     """
-    script = MICROPYTHON_SCRIPT % (PRINT, RECORD, PRINT, PRINT + 1)
+    script = MICROPYTHON_SCRIPT % (PRINT, RECORD, PRINT, PRINT + "\nother")
     result = run_micropython(script, heap=MICROPYTHON_HEAP)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = {}

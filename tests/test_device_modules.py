@@ -6,16 +6,17 @@ import sysconfig
 from tests.device import run_micropython
 
 
-def test_settings_buttons_curve_and_keeper_run_under_micropython(tmp_path):
+def test_settings_buttons_curve_and_autosave_run_under_micropython(tmp_path):
     """Settings validation, button gestures (with adafruit_ticks), the loss curve and the
-    checkpoint keeper work on a real MicroPython with a small heap."""
+    checkpoint autosave work on a real MicroPython with a small heap."""
     site = sysconfig.get_paths()["purelib"]  # adafruit_ticks, as the bundle ships it
     toml = tmp_path / "settings.toml"
     toml.write_text('NN_LAYER = "2,4,1"\nNN_BATCH_SIZE = 16\n')
     script = """
 import sys
 sys.path.append(%r)
-from render import settings, gestures, curve, keeper
+from app import settings, gestures, autosave
+from render import curve
 values = {"NN_BATCH_SIZE": "16", "PULSE_MS": "slow"}
 config, problems = settings.read(values.get, %r)
 print(config["NN_BATCH_SIZE"], config["PULSE_MS"], len(problems))
@@ -32,9 +33,9 @@ print(rows[:3])
 import nn
 nvm = bytearray(8192)
 config["NN_BATCH_SIZE"] = 8
-k = keeper.Keeper(nvm, config, log=print)
-from render import model
-trainer = model.build(config, 3)
+k = autosave.Autosave(nvm, config, log=print)
+from app import build
+trainer = build.trainer(config, 3)
 k.seed = 3
 trainer.train_batch()
 k.maybe_save(trainer, 0)
@@ -49,3 +50,77 @@ print(state.batches, state.seed, reason)
     assert lines[2] == "None toggle_pause None toggle_colours"
     assert lines[3] == "[0, 10, 20]"
     assert lines[4] == "1 3 None"
+
+
+APP_SCRIPT = """
+import sys
+sys.path.append(%r)
+import app
+from app import settings
+
+
+class Scene:
+    # The smallest scene a host can give: it keeps what it is told.
+    width = 64
+    height = 32
+
+    def __init__(self):
+        self.colours = None
+        self.frames = 0
+        self.elements = 0
+
+    def draw_network(self, layout):
+        self.elements = len(list(layout.elements()))
+
+    def show_colours(self, colours):
+        self.colours = list(colours)
+
+    def set_readout(self, text, visible):
+        self.readout = (text, visible)
+
+    def show_curve(self, visible):
+        pass
+
+    def draw_curve(self, history, best):
+        pass
+
+    def show_message(self, text):
+        pass
+
+    def refresh(self):
+        self.frames += 1
+
+
+class Events:
+    def get(self):
+        return None
+
+
+now = [0]
+
+
+def ticks_ms():
+    now[0] += 40
+    return now[0]
+
+
+config, problems = settings.read({"NN_SEED": "5", "FAST_FORWARD_BATCHES": "0"}.get)
+scene = Scene()
+loop = app.start(scene, Events(), ticks_ms, config, problems, storage=bytearray(8192))
+for _ in range(400):
+    loop.step()
+print("app.start" , "displayio" in sys.modules, scene.elements, scene.frames)
+print("batches", loop.trainer.batches, len(set(scene.colours)) > 3, scene.readout[1])
+"""
+
+
+def test_the_app_runs_on_micropython_through_the_host_seam_alone():
+    """app.start and the Loop need only what a host passes in: no displayio anywhere."""
+    site = sysconfig.get_paths()["purelib"]  # adafruit_ticks, as the bundle ships it
+    result = run_micropython(APP_SCRIPT % site, heap="192K")
+    assert result.returncode == 0, result.stderr + result.stdout
+    first, second = result.stdout.split("\n")[-3:-1]
+    _, displayio_loaded, elements, frames = first.split()
+    assert displayio_loaded == "False" and int(elements) > 10 and frames == "400"
+    _, batches, animated, readout_shown = second.split()
+    assert int(batches) >= 1 and animated == "True" and readout_shown == "True"

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from render import gestures
-from render.gestures import DOWN, UP, Gestures
+from app import gestures
+from app.gestures import DOWN, UP, Gestures
 
 
 def run(events):

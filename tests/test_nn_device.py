@@ -93,12 +93,12 @@ import gc
 import time
 
 import nn
-from render.release import DATA_MODULES, forget
+from app.memory import DATA_MODULES, release
 
 gc.collect()
 print("heap import", gc.mem_alloc())
 train_x, train_y, test_x, test_y = nn.problems.load("regression", seed=1)
-forget(*DATA_MODULES)
+release(DATA_MODULES)
 print("heap data", gc.mem_alloc())
 network = nn.Network([2, 3, 3, 1], seed=1)
 trainer = nn.Trainer(network, train_x, train_y, test_x, test_y, batch_size=32)

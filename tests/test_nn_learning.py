@@ -163,13 +163,15 @@ def test_schedule_values():
     """Constant, Step, Exponential and Cosine give the documented rate for an epoch number."""
     constant = nn.schedules.make("constant", 0.3)
     assert [constant.rate(e) for e in (0, 1, 100)] == [0.3, 0.3, 0.3]
-    step = nn.schedules.make("step", 0.01, factor=0.5, every=10)
+    step = nn.schedules.make("step", 0.01, factor=0.5, epochs=10)
     assert [step.rate(e) for e in (0, 9, 10, 19, 20, 35)] == pytest.approx(
         [0.01, 0.01, 0.005, 0.005, 0.0025, 0.00125]
     )
-    exponential = nn.schedules.make("exponential", 0.5, decay=0.9)
+    exponential = nn.schedules.make("exponential", 0.5, factor=0.9)
     assert [exponential.rate(e) for e in (0, 1, 3)] == pytest.approx([0.5, 0.45, 0.5 * 0.9**3])
-    cosine = nn.schedules.make("cosine", 1.0, epochs=10, minimum=0.1)
+    by_name = nn.schedules.make("cosine", 1.0, epochs=10)
+    assert [by_name.rate(e) for e in (0, 5, 10)] == pytest.approx([1.0, 0.5, 0.0])
+    cosine = nn.schedules.Cosine(1.0, epochs=10, minimum=0.1)
     assert cosine.rate(0) == pytest.approx(1.0)
     assert cosine.rate(5) == pytest.approx(0.55)
     assert cosine.rate(10) == pytest.approx(0.1)

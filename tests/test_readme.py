@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from render import settings
+from app import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

@@ -17,9 +17,9 @@ import struct
 
 import pytest
 
-import render.app
+from app import autosave
+from app import settings as settings_module
 from nn import checkpoint
-from render import settings as settings_module
 from render.frame import FrameComposer
 from render.readout import format_loss
 from render.scene import MESSAGE_COLOUR
@@ -46,7 +46,7 @@ def stored(path, overrides=None):
     """checkpoint.load on the nvm file, for the settings of that run: (state, reason)."""
     config = training_settings(overrides)
     memory = nvm_module.ByteArray(path)
-    return checkpoint.load(memory, checkpoint.fingerprint(config), config["NN_LAYERS"])
+    return checkpoint.load(memory, autosave.fingerprint(config), config["NN_LAYERS"])
 
 
 def starts(lines):
@@ -100,24 +100,24 @@ def saves(monkeypatch):
     return record_saves(monkeypatch)
 
 
-@pytest.fixture
-def at_start(monkeypatch):
-    """What the Loop held the moment render.app.start returned it (before any frame)."""
-    seen = {}
-    real_start = render.app.start
+class FirstFrame:
+    """A run_code ``watch`` that notes what the Loop held at its first frame: the state
+    app.start left (a first sample is drawn, but weights change only at a batch's end)."""
 
-    def start(*args, **kwargs):
-        loop = real_start(*args, **kwargs)
-        trainer = loop.trainer
-        seen["weights"] = [[list(row) for row in layer] for layer in trainer.network.weights]
-        seen["biases"] = [list(row) for row in trainer.network.biases]
-        seen["epoch"], seen["batches"] = trainer.epoch, trainer.batches
-        seen["best"] = trainer.best_loss
-        seen["readout"] = loop.scene.readout.text
-        return loop
+    def __init__(self):
+        self.seen = None
 
-    monkeypatch.setattr(render.app, "start", start)
-    return seen
+    def __call__(self, simulation, loop):
+        if self.seen is None:
+            trainer = loop.trainer
+            self.seen = {
+                "weights": [[list(row) for row in layer] for layer in trainer.network.weights],
+                "biases": [list(row) for row in trainer.network.biases],
+                "epoch": trainer.epoch,
+                "batches": trainer.batches,
+                "best": trainer.best_loss,
+                "readout": loop.scene.readout.text,
+            }
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,7 @@ def test_a_long_run_saves_several_checkpoints_one_nvm_write_each(long_run):
     assert all(later - earlier >= MINUTE_MS for earlier, later in itertools.pairwise(times))
 
 
-def test_a_second_run_resumes_from_the_newest_checkpoint(long_run, tmp_path, at_start):
+def test_a_second_run_resumes_from_the_newest_checkpoint(long_run, tmp_path):
     """Same settings, same nvm file: the console says "resumed from checkpoint: epoch E,
     batch B" with E and B those of the newest record on file; right after start the
     trainer's weights and biases are the record's float32 values exactly, and the readout
@@ -172,7 +172,9 @@ def test_a_second_run_resumes_from_the_newest_checkpoint(long_run, tmp_path, at_
     assert state.sequence == len(long_run[2])  # the newest of the long run's saves
     assert state.seed == SHORT_RUN["NN_SEED"] and state.batches > 50
 
-    run = run_code(overrides=SAVING, batches=2, nvm_path=path, fps=25)
+    first = FirstFrame()
+    run = run_code(overrides=SAVING, batches=2, nvm_path=path, fps=25, watch=first)
+    at_start = first.seen
     match = RESUMED.match(starts(run.lines))
     assert match, starts(run.lines)
     assert (int(match[1]), int(match[2])) == (state.epoch, state.batches)
@@ -232,7 +234,7 @@ def test_restart_by_both_buttons_clears_the_checkpoint_until_the_next_save(
     boot with the same settings (an explicit NN_SEED) resumes it."""
     path = copy_of(long_run, tmp_path)
     config = training_settings(SAVING)
-    fingerprint = checkpoint.fingerprint(config)
+    fingerprint = autosave.fingerprint(config)
     seen = []  # (restart line printed?, saves so far, load result) per frame
 
     def watch(simulation, loop):
@@ -269,21 +271,29 @@ def test_restart_by_both_buttons_clears_the_checkpoint_until_the_next_save(
 
 
 class ComposerWatch:
-    """Wraps FrameComposer so that every pass's normalised values and every frame's colours
-    are checked: normalised values finite in [0, 1], colours ints in 0..0xFFFFFF. Also
-    counts the passes whose raw input held NaN or inf."""
+    """Wraps FrameComposer so that every frame's colours are checked (ints in 0..0xFFFFFF),
+    and after every pass the colours it would show at any time of its pulse, whether or not
+    a frame lands there. Also counts the passes whose raw input held NaN or inf."""
+
+    SAMPLE_MS = (0, 25, 75, 150, 300, 600, 900, 1800)
 
     def __init__(self, monkeypatch):
         self.problems = []
         self.passes = 0
         self.non_finite_inputs = 0
         self.colour_frames = 0
+        colours_at = FrameComposer.colours_at
         for name in ("show_forward", "show_backward"):
-            monkeypatch.setattr(FrameComposer, name, self._pass(getattr(FrameComposer, name)))
+            method = getattr(FrameComposer, name)
+            monkeypatch.setattr(FrameComposer, name, self._pass(method, colours_at))
         for name in ("colours_at", "rest_colours"):
             monkeypatch.setattr(FrameComposer, name, self._colours(getattr(FrameComposer, name)))
 
-    def _pass(self, method):
+    def _check(self, where, colours):
+        if not all(type(c) is int and 0 <= c <= 0xFFFFFF for c in colours):
+            self.problems.append(("colours", where, list(colours)))
+
+    def _pass(self, method, colours_at):
         def checked(composer, nodes, links, weights):
             raw = [v for row in nodes for v in row]
             raw += [v for layer in links for row in layer for v in row]
@@ -291,12 +301,8 @@ class ComposerWatch:
                 self.non_finite_inputs += 1
             method(composer, nodes, links, weights)
             self.passes += 1
-            values = composer._node_values + composer._link_values
-            if not all(0.0 <= v <= 1.0 for v in values):  # False for NaN too
-                self.problems.append(("normalised", method.__name__, values))
-            top = composer._top_step
-            if not all(0.0 <= v <= top for v in composer._scaled):
-                self.problems.append(("scaled", method.__name__, list(composer._scaled)))
+            for t in self.SAMPLE_MS:
+                self._check((method.__name__, t), colours_at(composer, t))
 
         return checked
 
@@ -304,8 +310,7 @@ class ComposerWatch:
         def checked(composer, *args):
             colours = method(composer, *args)
             self.colour_frames += 1
-            if not all(type(c) is int and 0 <= c <= 0xFFFFFF for c in colours):
-                self.problems.append(("colours", method.__name__, list(colours)))
+            self._check(method.__name__, colours)
             return colours
 
         return checked
@@ -430,7 +435,7 @@ def test_a_read_only_nvm_is_reported_once_and_training_goes_on(
     long_run, tmp_path, monkeypatch, saves
 ):
     """Every nvm write raises OSError(30, "Read-only filesystem"): the console says so once,
-    although the keeper tries again (the restart's clear of the stale records, and a save
+    although autosave tries again (the restart's clear of the stale records, and a save
     after the restart); a failed save waits CHECKPOINT_MINUTES like a good one, so 30
     batches make only two save attempts; batch lines keep coming and the file is untouched."""
     path = copy_of(long_run, tmp_path)

@@ -6,8 +6,8 @@ import statistics
 import pytest
 from adafruit_bitmap_font import bitmap_font
 
-from render import model
-from render import settings as render_settings
+from app import build
+from app import settings as app_settings
 from render.colour import LINK_NEGATIVE, LINK_NEUTRAL, LINK_POSITIVE, NODE_WHITE, brightness_table
 from render.frame import FrameComposer
 from render.layout import Layout
@@ -56,13 +56,13 @@ class Panel:
         self.composer = FrameComposer(
             self.layout, bit_depth=BIT_DEPTH, forward_ms=FORWARD_MS, backward_ms=BACKWARD_MS
         )
-        self.scene = Scene(self.layout, font, width=64, height=32)
-        self.display.root_group = self.scene.root
+        self.scene = Scene(self.display, font)
+        self.scene.draw_network(self.layout)
 
     def draw(self, colours):
         """Show one frame's palette colours; the picture the panel then holds."""
         self.scene.show_colours(colours)
-        self.display.refresh()
+        self.scene.refresh()
         return picture_of(self.board.matrix)
 
     def at(self, t_ms):
@@ -259,9 +259,9 @@ def test_frames_write_only_palette_entries_never_bitmap_pixels(panel):
     """Over a whole animated batch of real training values (32 forward pulses and the
     backward pulse, 25 frames per second, default pulse lengths) no frame writes a bitmap
     pixel, and no frame writes more palette entries than there are elements."""
-    defaults, problems = render_settings.read(lambda key: None)
+    defaults, problems = app_settings.read(lambda key: None)
     assert problems == []
-    trainer = model.build(defaults, 7)
+    trainer = build.trainer(defaults, 7)
     composer = panel.composer
     panel.scene.set_readout(".0123", True)
     panel.rest()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from render import settings
+from app import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {key: default for key, default, _, _, _ in settings.SPECS}
@@ -112,3 +112,34 @@ def test_bce_needs_a_sigmoid_output():
     config, problems = read({"NN_LOSS": "bce", "NN_OUTPUT_ACTIVATION": "tanh"})
     assert config["NN_OUTPUT_ACTIVATION"] == "sigmoid"
     assert problems[0].startswith("NN_OUTPUT_ACTIVATION:")
+
+
+def test_a_new_activation_in_nn_is_a_valid_setting_and_trains(monkeypatch):
+    """The choices are nn's own registries: an activation added to nn.activations (and a
+    schedule to nn.schedules) is accepted and used, with no edit to the app."""
+    import nn
+    from app import build
+
+    def softsign(z):
+        return z / (1.0 + abs(z))
+
+    def softsign_derivative(a):
+        return (1.0 - abs(a)) ** 2
+
+    monkeypatch.setitem(nn.activations.ACTIVATIONS, "softsign", (softsign, softsign_derivative))
+    monkeypatch.setitem(
+        nn.schedules.SCHEDULES, "halving", lambda rate, factor, epochs: nn.schedules.Step(rate)
+    )
+    config, problems = read({"NN_ACTIVATION": "softsign", "NN_SCHEDULE": "halving"})
+    assert problems == []
+    trainer = build.trainer(config, 3)
+    assert trainer.network.activation == "softsign"
+    before = trainer.test_loss
+    for _ in range(40):
+        trainer.train_batch()
+    assert trainer.test_loss < before
+    _, problems = read({"NN_ACTIVATION": "softplus"})
+    assert problems == [
+        "NN_ACTIVATION: 'softplus' is not one of identity/leaky_relu/relu/sigmoid/softsign/tanh;"
+        " using sigmoid"
+    ]

@@ -99,3 +99,17 @@ def test_the_console_carries_no_blinka_platform_warning(tmp_path):
     supported" banner (meaningless for a simulated Matrix Portal) is kept out of it."""
     result = simulator("--help", cwd=tmp_path)
     assert "GENERIC_X86" not in result.stdout + result.stderr
+
+
+def test_a_bad_pulse_setting_is_named_and_the_default_used_as_on_the_board(tmp_path):
+    """The simulator takes its pacing from the app's checked settings: a value the board
+    reports and replaces does the same here, and the run ends normally."""
+    (tmp_path / "settings.toml").write_text('BACKWARD_PULSE_MS = "banana"\nNN_SEED = 2\n')
+    result = simulator("--settings", "settings.toml", "--batches", "1", "--gif", "", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (
+        "settings.toml: BACKWARD_PULSE_MS: 'banana' is not a whole number; using 900"
+        in result.stdout.splitlines()
+    )
+    assert (tmp_path / "sim-out" / "last.png").is_file()

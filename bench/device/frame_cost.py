@@ -1,6 +1,6 @@
 """p2 body: the Python work of one animation frame against one training sample.
 
-Runs the animation's own sequence without displayio, as render.loop does it: train one
+Runs the animation's own sequence without displayio, as app.loop does it: train one
 sample, ``show_forward`` its trace, then the frames of its pulse, each ``colours_at`` for
 every element of the default 2-3-3-1 network. One pulse lasts ``pulse_ms`` (settings
 PULSE_MS, default 300) at ``fps`` frames per second (the board aims at about 50), so one

@@ -62,18 +62,18 @@ def main(
     """Print ``name value`` lines: set-up heap steps, peaks, growth and data bytes; with
     ``count``, also the boxed floats (the walk needs heap of its own: use a large heap).
 
-    Set-up follows render.app.start: the composer first (the layout is built, used and
+    Set-up follows app.start: the composer first (the layout is built, used and
     released with the other drawing modules), then the data, network and trainer (the data
     modules released once the data exists).
     """
     gc.collect()
     print("heap_start", gc.mem_alloc())
-    # The layout first, as on the board (render.settings checks the shape with it): it is the
+    # The layout first, as on the board (app.settings checks the shape with it): it is the
     # largest module to compile, and compiling needs the most room while the heap is empty.
     from render.layout import Layout
 
     gc.collect()
-    from render import release
+    from app import memory
     from render.frame import FrameComposer
 
     gc.collect()
@@ -82,7 +82,7 @@ def main(
     del Layout
     gc.collect()
     print("heap_render_built", gc.mem_alloc())
-    release.forget(*release.DRAWING_MODULES)
+    memory.release(memory.DRAWING_MODULES)
     print("heap_render_ready", gc.mem_alloc())
     from nn import problems
     from nn.network import Network
@@ -97,7 +97,7 @@ def main(
     del train_x, train_y, test_x, test_y
     gc.collect()
     print("heap_trainer_built", gc.mem_alloc())
-    release.forget(*release.DATA_MODULES)
+    memory.release(memory.DATA_MODULES)
     print("heap_ready", gc.mem_alloc())
     peak_live = peak_raw = live_from = live_end = 0
     for batch in range(1, batches + 1):

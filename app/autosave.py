@@ -9,14 +9,46 @@ from adafruit_ticks import ticks_diff
 
 from nn import checkpoint
 
+# The settings that shape training, sorted: the fingerprint walks this tuple, never a dict.
+# (NN_SEED is not among them: the record keeps the seed itself.)
+TRAINING_KEYS = (
+    "NN_ACTIVATION",
+    "NN_BATCH_SIZE",
+    "NN_DATASET",
+    "NN_LAYERS",
+    "NN_LEARNING_RATE",
+    "NN_LOSS",
+    "NN_MOMENTUM",
+    "NN_OPTIMIZER",
+    "NN_OUTPUT_ACTIVATION",
+    "NN_SCHEDULE",
+    "NN_SCHEDULE_EPOCHS",
+    "NN_SCHEDULE_FACTOR",
+)
 
-class Keeper:
-    """Saves and restores a Trainer in ``nvm`` (None: nothing is kept)."""
 
-    def __init__(self, nvm, settings, *, log=print):
-        self.nvm = nvm
+def fingerprint(settings):
+    """The text that names a training set-up: ``KEY=value`` lines, floats to 6 digits.
+
+    A checkpoint resumes only under an equal fingerprint."""
+    lines = []
+    for key in TRAINING_KEYS:
+        value = settings[key]
+        if isinstance(value, (list, tuple)):
+            value = ",".join([str(item) for item in value])
+        elif isinstance(value, float):
+            value = "%.6g" % value
+        lines.append("%s=%s" % (key, value))
+    return "\n".join(lines)
+
+
+class Autosave:
+    """Saves and restores a Trainer in ``storage`` (nvm-like bytes; None: nothing is kept)."""
+
+    def __init__(self, storage, settings, *, log=print):
+        self.nvm = storage
         self.log = log
-        self.fingerprint = checkpoint.fingerprint(settings)
+        self.fingerprint = fingerprint(settings)
         self.wanted_seed = settings["NN_SEED"]
         self.sizes = settings["NN_LAYERS"]
         self.every_ms = settings["CHECKPOINT_MINUTES"] * 60000

@@ -1,13 +1,14 @@
-"""Build the data, network and trainer that the settings describe."""
+"""Build the data, network and trainer that validated settings describe."""
 
 import random
 
 import nn
+from nn import optim, schedules
 
 
-def build(settings, seed):
-    """A ready nn.Trainer for validated ``settings`` (see render.settings), seeded with ``seed``."""
-    # Imported here, not with this module, so render.release can give its code back after.
+def trainer(settings, seed):
+    """A ready nn.Trainer for validated ``settings`` (see app.settings), seeded with ``seed``."""
+    # Imported here, not with this module, so app.memory can give its code back after.
     from nn import problems
 
     train_x, train_y, test_x, test_y = problems.load(settings["NN_DATASET"], seed=seed)
@@ -17,19 +18,13 @@ def build(settings, seed):
         output_activation=settings["NN_OUTPUT_ACTIVATION"],
         loss=settings["NN_LOSS"],
     )
-    momentum = settings["NN_MOMENTUM"] if settings["NN_OPTIMIZER"] == "momentum" else 0.0
-    rate = settings["NN_LEARNING_RATE"]
-    name = settings["NN_SCHEDULE"]
-    if name == "step":
-        schedule = nn.schedules.Step(
-            rate, factor=settings["NN_SCHEDULE_FACTOR"], every=settings["NN_SCHEDULE_EPOCHS"]
-        )
-    elif name == "exponential":
-        schedule = nn.schedules.Exponential(rate, decay=settings["NN_SCHEDULE_FACTOR"])
-    elif name == "cosine":
-        schedule = nn.schedules.Cosine(rate, epochs=settings["NN_SCHEDULE_EPOCHS"])
-    else:
-        schedule = nn.schedules.Constant(rate)
+    schedule = schedules.make(
+        settings["NN_SCHEDULE"],
+        settings["NN_LEARNING_RATE"],
+        factor=settings["NN_SCHEDULE_FACTOR"],
+        epochs=settings["NN_SCHEDULE_EPOCHS"],
+    )
+    optimizer = optim.make(settings["NN_OPTIMIZER"], network.sizes, settings["NN_MOMENTUM"])
     return nn.Trainer(
         network,
         train_x,
@@ -38,7 +33,7 @@ def build(settings, seed):
         test_y,
         batch_size=min(settings["NN_BATCH_SIZE"], len(train_x)),
         schedule=schedule,
-        optimizer=nn.SGD(network.sizes, momentum=momentum),
+        optimizer=optimizer,
     )
 
 

@@ -6,38 +6,31 @@ string, so each key accepts both and parses it here. A bad value never stops the
 board: it is replaced by that key's default and reported in one short line.
 """
 
+from nn import activations, losses, optim, schedules
+from nn.problems import DATASETS  # the names only: nn.problems itself is released after set-up
+
+# The choices are nn's own registries, read when settings are checked: a new activation,
+# loss, optimiser, schedule or data set in nn is a valid setting with no edit here.
 SPECS = (
-    # key, default, kind, check (choices or (lo, hi)), what it sets
+    # key, default, kind, check (a container of choices, or (lo, hi)), what it sets
     ("NN_LAYERS", "2,3,3,1", "layers", (1, 5), "layer sizes, inputs first"),
-    (
-        "NN_ACTIVATION",
-        "sigmoid",
-        "choice",
-        ("sigmoid", "tanh", "relu", "leaky_relu", "identity"),
-        "hidden-layer activation",
-    ),
-    (
-        "NN_OUTPUT_ACTIVATION",
-        "sigmoid",
-        "choice",
-        ("sigmoid", "tanh", "relu", "leaky_relu", "identity"),
-        "output activation",
-    ),
-    ("NN_LOSS", "mse", "choice", ("mse", "bce"), "mse = half squared error, bce = cross-entropy"),
-    ("NN_OPTIMIZER", "momentum", "choice", ("momentum", "sgd"), "SGD with or without momentum"),
+    ("NN_ACTIVATION", "sigmoid", "choice", activations.ACTIVATIONS, "hidden-layer activation"),
+    ("NN_OUTPUT_ACTIVATION", "sigmoid", "choice", activations.ACTIVATIONS, "output activation"),
+    ("NN_LOSS", "mse", "choice", losses.LOSSES, "mse = half squared error, bce = cross-entropy"),
+    ("NN_OPTIMIZER", "momentum", "choice", optim.OPTIMIZERS, "SGD with or without momentum"),
     ("NN_MOMENTUM", "0.9", "float", (0.0, 0.99), "momentum factor"),
     ("NN_LEARNING_RATE", "0.5", "float", (1e-6, 1e6), "learning rate at epoch 0"),
     (
         "NN_SCHEDULE",
         "constant",
         "choice",
-        ("constant", "step", "exponential", "cosine"),
+        schedules.SCHEDULES,
         "learning-rate schedule (per epoch)",
     ),
     ("NN_SCHEDULE_FACTOR", "0.5", "float", (0.01, 1.0), "step factor / exponential decay"),
     ("NN_SCHEDULE_EPOCHS", 10, "int", (1, 100000), "step every N epochs / cosine length"),
     ("NN_BATCH_SIZE", 32, "int", (1, 256), "samples per mini-batch"),
-    ("NN_DATASET", "regression", "choice", ("regression", "xor", "circles"), "training data"),
+    ("NN_DATASET", "regression", "choice", DATASETS, "training data"),
     ("NN_SEED", 0, "int", (0, 2**30 - 1), "random seed, 0 = a new one every boot"),
     ("PULSE_MS", 300, "int", (20, 60000), "forward pulse per sample (ms)"),
     ("BACKWARD_PULSE_MS", 900, "int", (20, 60000), "backward pulse per batch (ms)"),
@@ -55,7 +48,7 @@ def _parse(kind, value, check):
     text = str(value).strip()
     if kind == "choice":
         if text not in check:
-            raise ValueError("is not one of " + "/".join(check))
+            raise ValueError("is not one of " + "/".join(sorted(check)))
         return text
     if kind == "bool":
         if text not in ("0", "1"):
@@ -142,7 +135,7 @@ def _check_combinations(settings, problems):
     if settings["NN_LOSS"] == "bce" and settings["NN_OUTPUT_ACTIVATION"] != "sigmoid":
         problems.append("NN_OUTPUT_ACTIVATION: loss bce needs sigmoid; using sigmoid")
         settings["NN_OUTPUT_ACTIVATION"] = "sigmoid"
-    from .layout import Layout  # the shape must fit the 64x32 panel
+    from render.layout import Layout  # the shape must fit the 64x32 panel
 
     try:
         Layout(settings["NN_LAYERS"])

@@ -1,16 +1,17 @@
-"""Set-up code gives its RAM back: render.release, nn's on-demand helpers, and the app's order."""
+"""Set-up code gives its RAM back: app.memory's rule, nn's on-demand helpers, the app's order."""
 
 import gc
+import subprocess
 import sys
 import weakref
 
 import pytest
 
 import nn
-from render import release
+from app import memory
 from render.frame import FrameComposer
 from render.layout import Layout
-from tests.device import run_micropython
+from tests.device import ROOT, run_micropython
 from tests.sim_helpers import FONT_PATH, run_code
 
 
@@ -19,18 +20,18 @@ def restore_modules():
     """Put back the module objects a test forgets, so later tests see the ones they imported."""
     saved = dict(sys.modules)
     yield
-    for name in release.DRAWING_MODULES + release.DATA_MODULES:
+    for name in memory.SET_UP_MODULES:
         if name in saved:
             sys.modules[name] = saved[name]
             package, _, child = name.rpartition(".")
             setattr(sys.modules[package], child, saved[name])
 
 
-def test_forget_drops_the_module_and_a_later_import_loads_it_again(restore_modules):
+def test_release_drops_the_module_and_a_later_import_loads_it_again(restore_modules):
     import render.geometry
 
     old = render.geometry
-    release.forget("render.geometry")
+    memory.release(["render.geometry"])
     assert "render.geometry" not in sys.modules
     assert "geometry" not in vars(sys.modules["render"])
     import render.geometry as again
@@ -39,13 +40,13 @@ def test_forget_drops_the_module_and_a_later_import_loads_it_again(restore_modul
     assert again.line_points(0, 0, 2, 0) == old.line_points(0, 0, 2, 0)
 
 
-def test_forget_ignores_modules_that_are_not_loaded():
-    release.forget("render.no_such_module", "no_such_package.module")
+def test_release_ignores_modules_that_are_not_loaded():
+    memory.release(["render.no_such_module", "no_such_package.module"])
 
 
 def test_nn_imports_its_set_up_helpers_again_after_they_are_released(restore_modules):
     first = nn.problems.load("xor", seed=3)
-    release.forget(*release.DATA_MODULES)
+    memory.release(memory.DATA_MODULES)
     assert "nn.problems" not in sys.modules and "nn.data" not in sys.modules
     again = nn.problems.load("xor", seed=3)
     assert [list(part.values) for part in again[::2]] == [list(part.values) for part in first[::2]]
@@ -64,6 +65,14 @@ def test_importing_nn_loads_the_core_but_no_set_up_helper():
     assert not loaded & {"nn.data", "nn.problems", "nn.checkpoint"}
 
 
+class Display:
+    """Just what the displayio Scene asks of a display."""
+
+    width = 64
+    height = 32
+    root_group = None
+
+
 def test_composer_and_scene_do_not_keep_the_layout_alive():
     from adafruit_bitmap_font import bitmap_font
 
@@ -72,7 +81,8 @@ def test_composer_and_scene_do_not_keep_the_layout_alive():
     layout = Layout([2, 3, 3, 1])
     layout_alive = weakref.ref(layout)
     composer = FrameComposer(layout)
-    scene = Scene(layout, bitmap_font.load_font(FONT_PATH))
+    scene = Scene(Display(), bitmap_font.load_font(FONT_PATH))
+    scene.draw_network(layout)
     del layout
     gc.collect()
     assert layout_alive() is None
@@ -81,14 +91,14 @@ def test_composer_and_scene_do_not_keep_the_layout_alive():
 
 def test_the_app_releases_drawing_and_data_modules_and_still_animates(restore_modules):
     run = run_code(batches=1, fps=50)
-    assert not set(release.DRAWING_MODULES + release.DATA_MODULES) & set(sys.modules)
+    assert not set(memory.SET_UP_MODULES) & set(sys.modules)
     pictures = {frame.picture for frame in run.frames if frame.picture.lit()}
     assert len(pictures) > 5  # drawn, and animated by the composer without the layout
 
 
 RELEASE_SCRIPT = """
 import gc
-from render import release
+from app import memory
 from render.frame import FrameComposer
 
 gc.collect()
@@ -99,7 +109,7 @@ composer = FrameComposer(Layout([2, 3, 3, 1]))
 del Layout
 gc.collect()
 built = gc.mem_alloc()
-release.forget(*release.DRAWING_MODULES)
+memory.release(memory.DRAWING_MODULES)
 after = gc.mem_alloc()
 composer.rest_colours()
 print("imported_and_built", built - before)
@@ -116,3 +126,66 @@ def test_micropython_gets_the_drawing_code_back():
     # What stays: the composer (about 5 KB) and the layout's names in the qstr pool.
     assert given_back > 6 * 1024, figures
     assert imported - given_back < 7 * 1024, figures
+
+
+RULE_SCRIPT = """
+import gc
+import importlib
+import weakref
+
+import app
+from app import memory, settings
+
+
+class Scene:
+    width = 64
+    height = 32
+
+    def draw_network(self, layout):
+        self.elements = len(list(layout.elements()))
+
+    def __getattr__(self, name):  # every other scene call: nothing to show here
+        return lambda *args: None
+
+
+class Events:
+    def get(self):
+        return None
+
+
+def one_of_each(names):
+    # A weak reference to the first function or class defined in each module.
+    refs = {}
+    for name in names:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if callable(value) and getattr(value, "__module__", None) == name:
+                refs[name] = weakref.ref(value)
+                break
+    return refs
+
+
+config, problems = settings.read(lambda key: None)
+refs = one_of_each(memory.SET_UP_MODULES)
+loop = app.start(Scene(), Events(), lambda: 0, config, problems, log=lambda line: None)
+loop.step()
+gc.collect()
+print(len(refs), sorted(name for name, ref in refs.items() if ref() is not None))
+"""
+
+
+def test_after_start_nothing_refers_to_a_set_up_module():
+    """The rule app.memory states, in a fresh CPython: a weak reference to a function or
+    class of every set-up-only module is dead once app.start has returned."""
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", RULE_SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    count, alive = result.stdout.split(" ", 1)
+    assert int(count) == len(memory.SET_UP_MODULES)
+    assert alive.strip() == "[]"

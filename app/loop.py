@@ -1,7 +1,7 @@
-"""The main loop shared by code.py and the simulator: trains, paces pulses, reads buttons.
+"""The main loop every host runs: trains, paces pulses, reads buttons.
 
 One ``step()`` is one frame: read the button events, advance training and the pulse
-timeline by the clock, write the changed palette colours, refresh the display once.
+timeline by the clock, give the scene the changed colours, refresh it once.
 An animated mini-batch shows one forward pulse per sample and then one backward
 pulse; ``fast_forward`` batches are then trained unseen (one per frame, so buttons
 stay responsive) before the next animated batch. Time comes from a ticks_ms clock
@@ -10,9 +10,10 @@ stay responsive) before the next animated batch. Time comes from a ticks_ms cloc
 
 from adafruit_ticks import ticks_add, ticks_diff
 
-from . import gestures, model
-from .curve import LossHistory
-from .readout import format_loss
+from render.curve import LossHistory
+from render.readout import format_loss
+
+from . import build, gestures
 
 FORWARD = 0
 BACKWARD = 1
@@ -31,39 +32,38 @@ def serial_line(trainer):
 
 
 class Loop:
-    """Wires a trainer, a FrameComposer and a Scene to a display, key events and a clock.
+    """Wires a trainer and a FrameComposer to a host's scene, button events and clock.
 
-    ``events`` is a keypad event queue (``get()`` -> event or None), ``ticks_ms`` a
-    function, ``settings`` the dict from render.settings.read.
+    See ``app.start`` for what the host provides; ``settings`` is the dict from
+    app.settings.read, kept as ``settings`` for the host to read.
     """
 
     def __init__(
         self,
-        display,
+        scene,
         events,
         ticks_ms,
         trainer,
         composer,
-        scene,
         settings,
         *,
         log=print,
-        keeper=None,
+        autosave=None,
     ):
-        self.display = display
+        self.settings = settings
         self.events = events
         self.ticks_ms = ticks_ms
         self.trainer = trainer
         self.composer = composer
         self.scene = scene
         self.log = log
-        self.keeper = keeper
+        self.autosave = autosave
         self.fast_forward = settings["FAST_FORWARD_BATCHES"]
         self.show_loss = settings["SHOW_LOSS"]
         composer.weight_colours = settings["SHOW_COLOURS"]
         self.paused = False
         self.curve_view = False
-        self.history = LossHistory(display.width)
+        self.history = LossHistory(scene.width)
         self._gestures = gestures.Gestures()
         self._notice_until = None
         now = ticks_ms()
@@ -72,7 +72,6 @@ class Loop:
         self._batch_done = False
         self._pulse_start = now
         self._frozen_t = 0
-        display.root_group = scene.root
         self._update_readout()
 
     # -- what the buttons do -------------------------------------------------------------
@@ -109,8 +108,8 @@ class Loop:
             self.scene.show_curve(self.curve_view)
             self._draw_curve()
         elif action == gestures.RESTART:
-            if self.keeper is not None:
-                self.keeper.clear()
+            if self.autosave is not None:
+                self.autosave.clear()
             seed = self._fresh_start()
             self.paused = False
             self.log("restart, seed %d" % seed)
@@ -118,9 +117,9 @@ class Loop:
 
     def _fresh_start(self):
         """New random weights, training from epoch 0; returns the new seed. The data stays
-        (it was made from the boot's seed, which the keeper goes on saving with it)."""
-        seed = model.fresh_seed()
-        model.restart(self.trainer, seed)
+        (it was made from the boot's seed, which autosave goes on saving with it)."""
+        seed = build.fresh_seed()
+        build.restart(self.trainer, seed)
         self.history.clear()
         self._draw_curve()
         self._update_readout()
@@ -138,7 +137,7 @@ class Loop:
             "training diverged at batch %d (loss %.5g); learning rate halved to %g"
             % (trainer.batches, trainer.batch_loss, schedule.rate0)
         )
-        if self.keeper is not None and self.keeper.load(trainer):
+        if self.autosave is not None and self.autosave.load(trainer):
             trainer.optimizer.reset()  # momentum built up at the old rate would carry it off
             self.log("went back to the last checkpoint")
             self._update_readout()
@@ -174,8 +173,8 @@ class Loop:
             self._recover()
             return
         self.history.add(trainer.batch_loss)
-        if self.keeper is not None:
-            self.keeper.maybe_save(trainer, self.ticks_ms())
+        if self.autosave is not None:
+            self.autosave.maybe_save(trainer, self.ticks_ms())
         self._update_readout()
         if self.curve_view:
             self._draw_curve()
@@ -228,7 +227,7 @@ class Loop:
             t = self._frozen_t if self.paused else ticks_diff(now, self._pulse_start)
             colours = self.composer.colours_at(t)
         self.scene.show_colours(colours)
-        self.display.refresh()
+        self.scene.refresh()
 
     def run(self):
         """Frames forever (the board's main loop)."""
