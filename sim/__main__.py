@@ -2,7 +2,6 @@
 
 python -m sim                      run code.py, write sim-out/training.gif and last.png
 python -m sim --window             a live window (keys U and D are the buttons)
-python -m sim bundle DEST          a CIRCUITPY-ready folder for the board
 """
 
 import argparse
@@ -92,9 +91,9 @@ def export_weights(trainer, path):
     Path(path).write_text(json.dumps(state, indent=1) + "\n")
 
 
-def simulate(argv):
+def main(argv=None):
     """Run the simulator with command-line arguments; return the exit status."""
-    args = _arguments(argv)
+    args = _arguments(sys.argv[1:] if argv is None else argv)
     from sim.export import GifRecorder, save_led_png, save_png
     from sim.runner import Simulation, read_settings
 
@@ -135,15 +134,6 @@ def simulate(argv):
         frames = recorder.save(args.gif)
         print("animation: %s (%d frames)" % (args.gif, frames))
     return 0
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bundle"]:
-        from sim.bundle import main as bundle_main
-
-        return bundle_main(argv[1:])
-    return simulate(argv)
 
 
 if __name__ == "__main__":
