@@ -18,11 +18,11 @@ import tomllib
 from collections import deque
 from pathlib import Path
 
+from circuitpy import ENTRY, FONTS, PACKAGES, SETTINGS
 from sim.clock import VirtualClock
 from sim.devices import install
 
 ROOT = Path(__file__).resolve().parent.parent
-DEVICE_FILES = ("code.py", "nn", "render", "fonts")  # what the bundle puts on CIRCUITPY
 
 
 class StopSimulation(Exception):
@@ -96,14 +96,14 @@ def settings_toml(settings):
 def circuitpy_drive(settings):
     """A temporary folder laid out like the CIRCUITPY drive, as the working directory.
 
-    The project's device files are linked in and ``settings`` written as its
-    settings.toml, so code.py finds everything where it would on the board.
+    The project's device files (circuitpy.py) are linked in and ``settings`` written as
+    its settings.toml, so code.py finds everything where it would on the board.
     """
     saved = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="CIRCUITPY-") as drive:
-        for name in DEVICE_FILES:
+        for name in (ENTRY, *PACKAGES, FONTS):
             os.symlink(ROOT / name, Path(drive) / name)
-        (Path(drive) / "settings.toml").write_text(settings_toml(settings))
+        (Path(drive) / SETTINGS).write_text(settings_toml(settings))
         os.chdir(drive)
         sys.path.insert(0, drive)
         try:

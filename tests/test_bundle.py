@@ -186,8 +186,8 @@ def make_tree(tmp_path, files):
 
 
 def walk(root, site):
-    """The closure of root/code.py with the real builtin list."""
-    return closure(root=root, site=site)
+    """The closure of root/code.py with the real builtin list and app/ as the device package."""
+    return closure(root=root, site=site, packages=("app",))
 
 
 def test_walk_follows_relative_imports_and_submodule_members(tmp_path):
@@ -259,6 +259,14 @@ def test_walk_stops_at_an_import_the_board_cannot_satisfy(tmp_path, source, mess
     site.mkdir()
     with pytest.raises(BundleError, match=message):
         walk(root, site)
+
+
+def test_walk_refuses_a_repository_package_that_is_not_a_device_package(tmp_path):
+    """A package code.py needs that circuitpy.PACKAGES does not list stops the build by name."""
+    root, site = make_tree(tmp_path, {"repo/code.py": "import app\n", "repo/app/__init__.py": ""})
+    site.mkdir()
+    with pytest.raises(BundleError, match="app is not one of the device packages"):
+        closure(root=root, site=site, packages=("nn",))
 
 
 def test_main_reports_errors_without_a_traceback(tmp_path, capsys):

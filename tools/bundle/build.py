@@ -4,11 +4,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from circuitpy import ENTRY, FONTS, SETTINGS
 from tools.bundle import LIB, ROOT, BundleError
 from tools.bundle.report import Report, compiled_bytes
-from tools.bundle.walk import ENTRY, closure, site_packages
+from tools.bundle.walk import closure, site_packages
 
-DATA_FILES = ("settings.toml", "fonts/*.bdf")
+DATA_FILES = (SETTINGS, FONTS + "/*.bdf")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: the same sources give the same zip
 
 

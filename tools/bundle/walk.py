@@ -1,7 +1,8 @@
 """The import walk: every module code.py imports, directly or not, and where each comes from.
 
-A name resolves to the board's firmware (builtin_modules.txt), to the repository ("local")
-or to this interpreter's site-packages, which the bundle copies into lib/ ("lib").
+A name resolves to the board's firmware (builtin_modules.txt), to one of the repository's
+device packages (circuitpy.PACKAGES: "local") or to this interpreter's site-packages, which
+the bundle copies into lib/ ("lib"). Any other module of the repository is PC-only.
 """
 
 import re
@@ -9,14 +10,11 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from circuitpy import ENTRY, PACKAGES
 from tools.bundle import LIB, ROOT, BundleError
 from tools.bundle.imports import imports_in
 
 BUILTINS_FILE = Path(__file__).with_name("builtin_modules.txt")
-ENTRY = "code.py"
-
-# Repository packages that exist for the PC only; device code importing them is a bug.
-PC_ONLY = frozenset({"sim", "tools", "tests", "bench", "docs", "build"})
 # Modules that only carry type hints; the board has none of them.
 TYPING_ONLY = frozenset({"typing", "typing_extensions", "circuitpython_typing", "_typeshed"})
 
@@ -77,12 +75,13 @@ def _source_file(root, parts):
 
 
 class Resolver:
-    """Maps a dotted module name to the board's builtins, the repository or lib/."""
+    """Maps a dotted module name to the board's builtins, a device package or lib/."""
 
-    def __init__(self, root, site, builtins):
+    def __init__(self, root, site, builtins, packages):
         self.root = Path(root)
         self.site = Path(site)
         self.builtins = builtins
+        self.packages = packages
 
     def label(self, path):
         """A short name for a source file in messages: repo-relative or lib/-relative."""
@@ -97,12 +96,12 @@ class Resolver:
 
     def _origin(self, top, where, name):
         """(root, origin) of the place that holds top-level module ``top``."""
-        if top in PC_ONLY:
-            raise BundleError(
-                "%s imports %s, which is PC-only (%s/ is not shipped to the board)"
-                % (where, name, top)
-            )
         if _source_file(self.root, [top]):
+            if top not in self.packages:
+                raise BundleError(
+                    "%s imports %s, which is PC-only: %s is not one of the device packages "
+                    "in circuitpy.py, so the board does not have it" % (where, name, top)
+                )
             return self.root, "local"
         if _source_file(self.site, [top]):
             return self.site, "lib"
@@ -159,10 +158,11 @@ def _targets(resolver, found, closure):
     return chain + resolver.submodules(chain[-1], found.members)
 
 
-def closure(entry=None, *, root=ROOT, site=None, builtins=None):
-    """Every module the board imports when it runs ``entry`` (code.py), in import order."""
+def closure(entry=None, *, root=ROOT, site=None, builtins=None, packages=PACKAGES):
+    """Every module the board imports when it runs ``entry`` (code.py), in import order;
+    ``packages`` are the top-level names under ``root`` that go to the board."""
     root = Path(root)
-    resolver = Resolver(root, site or site_packages(), builtins or load_builtins())
+    resolver = Resolver(root, site or site_packages(), builtins or load_builtins(), packages)
     result = Closure()
     seen = set()
     pending = [Module("__main__", Path(entry or root / ENTRY), "local")]
