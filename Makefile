@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEST ?= build/CIRCUITPY
 
 .PHONY: sim test lint bench bundle clean
 
@@ -25,7 +26,7 @@ bench: $(STAMP)
 	$(PY) -m bench $(ARGS)
 
 bundle: $(STAMP)
-	$(PY) -m sim bundle build/CIRCUITPY
+	$(PY) -m tools.bundle "$(DEST)"
 
 clean:
 	rm -rf $(VENV) sim-out build bench-results.json

@@ -6,7 +6,7 @@ fps) and then its 15 unseen batches, one per frame, as on the board. Every frame
 due, composes the palette and refreshes through Blinka's displayio into the stand-in matrix.
 Frames per second count wall time from the first frame to the last (start-up left out).
 
-GIF cost is measured in a separate run with sim.export.GifRecorder: the time spent adding
+GIF cost is measured in a separate run with sim.pictures.GifRecorder: the time spent adding
 frames plus writing the file, divided by the frames added.
 """
 
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.timing import median
-from sim.export import GifRecorder
+from sim.pictures import GifRecorder
 from sim.runner import ROOT, Simulation, read_settings
 
 SEED = 1

@@ -1,1 +1,1 @@
-"""Desktop stand-ins, image export, window and bundle command; runs code.py unmodified."""
+"""The PC simulator: runs the board's code.py unmodified on stand-ins for its modules."""

@@ -2,7 +2,6 @@
 
 python -m sim                      run code.py, write sim-out/training.gif and last.png
 python -m sim --window             a live window (keys U and D are the buttons)
-python -m sim bundle DEST          a CIRCUITPY-ready folder for the board
 """
 
 import argparse
@@ -71,32 +70,12 @@ def _arguments(argv):
     return args
 
 
-def export_weights(trainer, path):
-    """The trained network as JSON: shape, activations, weights, biases and progress."""
-    import json
-
-    network = trainer.network
-    state = {
-        "sizes": network.sizes,
-        "activation": network.activation,
-        "output_activation": network.output_activation,
-        "loss": network.loss,
-        "weights": network.weights,
-        "biases": network.biases,
-        "epoch": trainer.epoch,
-        "batches": trainer.batches,
-        "best_loss": trainer.best_loss,
-        "test_loss": trainer.test_loss,
-    }
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(state, indent=1) + "\n")
-
-
-def simulate(argv):
+def main(argv=None):
     """Run the simulator with command-line arguments; return the exit status."""
-    args = _arguments(argv)
-    from sim.export import GifRecorder, save_led_png, save_png
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+    from sim.pictures import GifRecorder, save_led_png, save_png
     from sim.runner import Simulation, read_settings
+    from sim.weights import export_weights
 
     overrides = {} if args.seed is None else {"NN_SEED": args.seed}
     try:
@@ -135,15 +114,6 @@ def simulate(argv):
         frames = recorder.save(args.gif)
         print("animation: %s (%d frames)" % (args.gif, frames))
     return 0
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bundle"]:
-        from sim.bundle import main as bundle_main
-
-        return bundle_main(argv[1:])
-    return simulate(argv)
 
 
 if __name__ == "__main__":

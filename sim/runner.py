@@ -19,9 +19,9 @@ from pathlib import Path
 
 from sim.clock import VirtualClock
 from sim.devices import install
+from tools.circuitpy import ENTRY, FONTS, PACKAGES, SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
-DEVICE_FILES = ("code.py", "app", "nn", "render", "fonts")  # what the bundle puts on CIRCUITPY
 
 
 class StopSimulation(Exception):
@@ -95,14 +95,14 @@ def settings_toml(settings):
 def circuitpy_drive(settings):
     """A temporary folder laid out like the CIRCUITPY drive, as the working directory.
 
-    The project's device files are linked in and ``settings`` written as its
-    settings.toml, so code.py finds everything where it would on the board.
+    The project's device files (tools/circuitpy.py) are linked in and ``settings`` written as
+    its settings.toml, so code.py finds everything where it would on the board.
     """
     saved = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="CIRCUITPY-") as drive:
-        for name in DEVICE_FILES:
+        for name in (ENTRY, *PACKAGES, FONTS):
             os.symlink(ROOT / name, Path(drive) / name)
-        (Path(drive) / "settings.toml").write_text(settings_toml(settings))
+        (Path(drive) / SETTINGS).write_text(settings_toml(settings))
         os.chdir(drive)
         sys.path.insert(0, drive)
         try:

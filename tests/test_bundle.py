@@ -1,4 +1,5 @@
-"""python -m sim bundle: a CIRCUITPY folder with every module code.py needs and nothing else."""
+"""make bundle (python -m tools.bundle): a CIRCUITPY folder with every module code.py needs
+and nothing else."""
 
 import subprocess
 import sys
@@ -6,8 +7,12 @@ import zipfile
 
 import pytest
 
-from sim import bundle
 from tests.device import ROOT, mpy_cross_errors
+from tools.bundle import BundleError
+from tools.bundle.__main__ import main
+from tools.bundle.build import build
+from tools.bundle.report import CIRCUP_FILE, circup_mismatch
+from tools.bundle.walk import BUILTINS_FILE, closure, load_builtins, read_name_list, site_packages
 
 DEVICE_TOP_LEVEL = {"code.py", "settings.toml", "fonts", "lib", "app", "nn", "render"}
 ON_THE_BOARD = {
@@ -28,7 +33,7 @@ NOT_ON_THE_BOARD = {
 def built(tmp_path_factory):
     """(folder, report) of one bundle built from the working tree."""
     dest = tmp_path_factory.mktemp("bundle") / "CIRCUITPY"
-    report = bundle.build(dest)
+    report = build(dest)
     return dest, report
 
 
@@ -62,10 +67,10 @@ def test_every_python_file_compiles_with_mpy_cross(built):
 def test_every_import_from_code_py_resolves_inside_the_bundle(built):
     """Walk the imports again with the bundle itself as the board's / and /lib."""
     dest, report = built
-    on_board = bundle.closure(root=dest, site=dest / "lib")
+    on_board = closure(root=dest, site=dest / "lib")
     for module in on_board.modules:
         assert module.path.is_relative_to(dest), module
-    assert on_board.builtins_used <= bundle.load_builtins()
+    assert on_board.builtins_used <= load_builtins()
     shipped = {m.path.relative_to(dest).as_posix() for m in on_board.modules}
     assert len(shipped) == len(report.closure.modules)
 
@@ -74,7 +79,7 @@ def test_lib_holds_only_the_library_modules_code_py_imports(built):
     dest, report = built
     lib = {name for name in bundle_files(dest) if name.startswith("lib/")}
     imported = {
-        "lib/" + m.path.relative_to(bundle.site_packages()).as_posix()
+        "lib/" + m.path.relative_to(site_packages()).as_posix()
         for m in report.closure.modules
         if m.origin == "lib"
     }
@@ -109,14 +114,14 @@ def test_circup_requirements_name_exactly_the_lib_packages(built):
     dest, report = built
     on_disk = sorted(p.stem if p.is_file() else p.name for p in (dest / "lib").iterdir())
     assert report.libraries == on_disk
-    assert sorted(bundle.read_name_list(bundle.CIRCUP_FILE)) == on_disk
-    assert bundle.circup_mismatch(report) == ""
+    assert sorted(read_name_list(CIRCUP_FILE)) == on_disk
+    assert circup_mismatch(report) == ""
 
 
 def test_builtin_list_names_its_source_and_only_what_the_board_has():
-    text = bundle.BUILTINS_FILE.read_text()
+    text = BUILTINS_FILE.read_text()
     assert "matrixportal_m4" in text and "circuitpython.org" in text
-    names = bundle.read_name_list(bundle.BUILTINS_FILE)
+    names = read_name_list(BUILTINS_FILE)
     assert len(names) == len(set(names))
     assert set(names) >= ON_THE_BOARD
     assert not NOT_ON_THE_BOARD & set(names)
@@ -136,33 +141,36 @@ def test_report_adds_up_and_compares_with_the_heap(built):
     print("\n" + "\n".join(report.lines(listing=True)))
 
 
-def test_documented_command_writes_the_bundle(tmp_path):
+def test_make_bundle_writes_the_folder_named_by_dest(tmp_path):
+    """The README's command with DEST=, run by this interpreter; -o keeps make from
+    reinstalling the virtualenv first."""
     dest = tmp_path / "out" / "CIRCUITPY"
+    make = ["make", "-s", "-o", ".venv/.installed", "bundle"]
     result = subprocess.run(
-        [sys.executable, "-m", "sim", "bundle", str(dest)],
+        [*make, "DEST=%s" % dest, "PY=" + sys.executable],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "CIRCUITPY bundle" in result.stdout and "KB" in result.stdout
+    assert "CIRCUITPY bundle: %s" % dest in result.stdout and "KB" in result.stdout
     assert "warning" not in result.stderr
     assert (dest / "code.py").is_file() and (tmp_path / "out" / "CIRCUITPY.zip").is_file()
 
 
 def test_rebuilds_over_an_earlier_bundle_but_never_deletes_other_folders(tmp_path):
     dest = tmp_path / "CIRCUITPY"
-    bundle.build(dest)
+    build(dest)
     (dest / "lib" / "stale.py").write_text("")
-    bundle.build(dest)
+    build(dest)
     assert not (dest / "lib" / "stale.py").exists()
     (dest / "boot_out.txt").write_text("a real CIRCUITPY drive")
-    with pytest.raises(bundle.BundleError, match=r"boot_out\.txt"):
-        bundle.build(dest)
+    with pytest.raises(BundleError, match=r"boot_out\.txt"):
+        build(dest)
     assert (dest / "boot_out.txt").exists() and (dest / "code.py").exists()
-    with pytest.raises(bundle.BundleError, match="repository"):
-        bundle.build(ROOT)
+    with pytest.raises(BundleError, match="repository"):
+        build(ROOT)
 
 
 # --- the import walk on small made-up trees --------------------------------------------
@@ -178,8 +186,8 @@ def make_tree(tmp_path, files):
 
 
 def walk(root, site):
-    """The closure of root/code.py with the real builtin list."""
-    return bundle.closure(root=root, site=site)
+    """The closure of root/code.py with the real builtin list and app/ as the device package."""
+    return closure(root=root, site=site, packages=("app",))
 
 
 def test_walk_follows_relative_imports_and_submodule_members(tmp_path):
@@ -249,13 +257,21 @@ def test_walk_stops_at_an_import_the_board_cannot_satisfy(tmp_path, source, mess
     (root / "sim" / "__init__.py").write_text("")
     (root / "sim" / "runner.py").write_text("")
     site.mkdir()
-    with pytest.raises(bundle.BundleError, match=message):
+    with pytest.raises(BundleError, match=message):
         walk(root, site)
+
+
+def test_walk_refuses_a_repository_package_that_is_not_a_device_package(tmp_path):
+    """A package code.py needs that tools.circuitpy.PACKAGES does not list stops the build."""
+    root, site = make_tree(tmp_path, {"repo/code.py": "import app\n", "repo/app/__init__.py": ""})
+    site.mkdir()
+    with pytest.raises(BundleError, match="app is not one of the device packages"):
+        closure(root=root, site=site, packages=("nn",))
 
 
 def test_main_reports_errors_without_a_traceback(tmp_path, capsys):
     (tmp_path / "CIRCUITPY").mkdir()
     (tmp_path / "CIRCUITPY" / "notes.txt").write_text("mine")
-    assert bundle.main([str(tmp_path / "CIRCUITPY")]) == 1
+    assert main([str(tmp_path / "CIRCUITPY")]) == 1
     assert "refusing to delete" in capsys.readouterr().err
     assert (tmp_path / "CIRCUITPY" / "notes.txt").exists()

@@ -5,7 +5,7 @@ from PIL import Image
 
 from sim.devices import board
 from sim.devices.rgbmatrix import RGBMatrix
-from sim.export import GifRecorder, gif_delays_ms, save_led_png, save_png
+from sim.pictures import GifRecorder, gif_delays_ms, save_led_png, save_png
 
 RED = 0xF800
 ORANGE = 0xFBE0  # red 31, green 31 of 63, blue 0

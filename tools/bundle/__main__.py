@@ -1,0 +1,35 @@
+"""python -m tools.bundle DEST [--list]: write the CIRCUITPY folder and print what it holds."""
+
+import argparse
+import sys
+
+from tools.bundle import BundleError
+from tools.bundle.build import build
+from tools.bundle.report import circup_mismatch
+
+PROG = "python -m tools.bundle"
+
+
+def main(argv=None):
+    """Build the bundle from the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Write a CIRCUITPY-ready folder DEST (and DEST.zip) for the Matrix Portal M4.",
+    )
+    parser.add_argument("dest", help="folder to write: new, empty, or an earlier bundle")
+    parser.add_argument("--list", action="store_true", help="also list every file with its size")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        report = build(args.dest)
+    except BundleError as error:
+        print("%s: %s" % (PROG, error), file=sys.stderr)
+        return 1
+    print("\n".join(report.lines(listing=args.list)))
+    warning = circup_mismatch(report)
+    if warning:
+        print("warning: " + warning, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
