@@ -21,8 +21,8 @@ def test_every_simulator_option_is_documented():
     """Each option of python -m sim --help has a row in the README's option table."""
     from sim.__main__ import make_parser
 
-    options = [o for a in make_parser()._actions for o in a.option_strings if o.startswith("--")]
-    assert "--batches" in options
+    options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", make_parser().format_help()))
+    assert {"--batches", "--led-png", "--help"} <= options
     for option in options:
         if option != "--help":
             assert "| `%s" % option in README, option
