@@ -79,13 +79,16 @@ def start(scene, events, ticks_ms, settings, problems=(), *, storage=None, log=p
     """
     for problem in problems:
         log("settings.toml: " + problem)
-    composer = draw(scene, settings)
-    memory.release(memory.DRAWING_MODULES)
     autosave = Autosave(storage, settings, log=log)
-    state, reason = autosave.find()
-    seed = state.seed if state else settings["NN_SEED"] or build.fresh_seed()
-    trainer = build.trainer(settings, seed)  # the data is made from the seed: rebuild it first
-    memory.release(memory.DATA_MODULES)
+
+    def make_trainer():
+        state, reason = autosave.find()
+        seed = state.seed if state else settings["NN_SEED"] or build.fresh_seed()
+        return build.trainer(settings, seed), seed, state, reason  # the data comes from the seed
+
+    composer, (trainer, seed, state, reason) = memory.set_up(
+        lambda: draw(scene, settings), make_trainer
+    )
     autosave.seed = seed
     for line in banner(settings, seed):
         log(line)

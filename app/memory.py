@@ -6,9 +6,10 @@ made while they are loaded; then ``release`` drops them, and the garbage collect
 their compiled code back. On the board every imported module keeps its code in the heap
 for good, so this is RAM the training run gets to keep (BENCHMARKS.md has the figures).
 
-The order of set-up matters too: the layout is the largest module to compile, so the
-picture is drawn first, while the heap is nearly empty, and the data's large arrays are
-made after it. This module is the only place that collects garbage for this policy.
+The order of set-up matters too (``set_up``): the layout is the largest module to
+compile, so the picture is drawn first, while the heap is nearly empty, and the data's
+large arrays are made after it. This module is the only place that collects garbage for
+this policy.
 """
 
 import gc
@@ -34,3 +35,13 @@ def release(names):
         if parent is not None and child in parent.__dict__:
             del parent.__dict__[child]
     gc.collect()
+
+
+def set_up(draw, build):
+    """``draw()``, release the drawing modules, ``build()``, release the data modules;
+    returns (what draw returned, what build returned)."""
+    drawn = draw()
+    release(DRAWING_MODULES)
+    built = build()
+    release(DATA_MODULES)
+    return drawn, built
