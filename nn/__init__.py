@@ -57,7 +57,7 @@ _LAZY = {
 
 
 # The nn module each set-up module imports; loaded first, so each compiles on its own.
-_DEPENDENCY = {"problems": "data", "checkpoint": "crc32"}
+_DEPENDENCY = {"problems": "data"}
 
 
 def _load(home):

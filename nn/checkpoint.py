@@ -32,8 +32,7 @@ slot being written; ``load`` returns the newest intact record made under equal s
 # is told apart from an intact one of another version.
 
 import struct
-
-from .crc32 import crc32
+from binascii import crc32
 
 MAGIC = b"NNck"
 FORMAT_VERSION = 1
@@ -147,7 +146,7 @@ def snapshot(trainer, seed, fingerprint, sequence=0):
             for value in row:
                 _pack_float(record, offset, value)
                 offset += 4
-    struct.pack_into("<I", record, offset, crc32(record, 0, 0, offset))
+    struct.pack_into("<I", record, offset, crc32(memoryview(record)[:offset]))
     return record
 
 
@@ -187,7 +186,7 @@ def read_slot(nvm, start, size):
     if not 16 <= length <= size:
         return None, DAMAGED
     record = nvm[start : start + length]
-    if crc32(record, 0, 0, length - 4) != struct.unpack_from("<I", record, length - 4)[0]:
+    if crc32(memoryview(record)[: length - 4]) != struct.unpack_from("<I", record, length - 4)[0]:
         return None, DAMAGED
     if record[4] != FORMAT_VERSION:
         return None, OTHER_FORMAT
