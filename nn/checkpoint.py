@@ -34,13 +34,21 @@ slot being written; ``load`` returns the newest intact record made under equal s
 import struct
 from binascii import crc32
 
+try:
+    from micropython import const
+except ImportError:  # CPython without Blinka: nn needs no package beyond the interpreter
+
+    def const(value):
+        return value
+
+
 MAGIC = b"NNck"
-FORMAT_VERSION = 1
+FORMAT_VERSION = const(1)
 HEADER = "<4sBBBBIIIIIIf"
-HEADER_SIZE = 36  # struct.calcsize(HEADER)
-FLAG_BEST_LOSS = 1
-FLAG_VELOCITY = 2
-MAX_LAYERS = 32  # a sanity bound for reading; the panel shows at most 10 columns
+HEADER_SIZE = const(36)  # struct.calcsize(HEADER)
+FLAG_BEST_LOSS = const(1)
+FLAG_VELOCITY = const(2)
+MAX_LAYERS = const(32)  # a sanity bound for reading; the panel shows at most 10 columns
 
 # Why load() found nothing, most telling first (of the two slots, the first listed wins).
 OTHER_SETTINGS = "checkpoint is for other settings"

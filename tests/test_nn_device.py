@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import interpreters
 from tests.device import ROOT, mpy_cross_errors, run_micropython, tool
 from tests.test_nn_gradients import COMBINATIONS
 
@@ -85,6 +86,21 @@ def test_forbidden_use_check_has_teeth():
             "math.tanh",
         ]
     )
+
+
+def test_runs_on_cpython_without_a_micropython_module():
+    """nn needs nothing beyond CPython: without Blinka's ``micropython`` module every nn
+    module imports (``const`` falls back to the identity) and trains."""
+    script = (
+        "sys.modules['micropython'] = None  # import micropython now raises ImportError\n"
+        "import nn\n"
+        "from nn import checkpoint, problems\n"
+        "trainer = nn.Trainer(nn.Network([2, 3, 3, 1], seed=1), *problems.load('xor', seed=1))\n"
+        "trainer.train_batch()\n"
+        "print(checkpoint.HEADER_SIZE, trainer.batches)\n"
+    )
+    result = interpreters.run_cpython(script, timeout=120)
+    assert result.returncode == 0 and result.stdout.split() == ["36", "1"], result.stderr
 
 
 # As on the board: the data generators' code is given back once the data exists.
