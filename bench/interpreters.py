@@ -12,19 +12,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MICROPYTHON = Path(sys.executable).parent / "micropython"
+# CircuitPython 10.2.1 built like the Matrix Portal M4 (../shared/tools/circuitpython-m4): it
+# exists beside the checkout in CI and on the team's machines, nowhere else.
+CIRCUITPYTHON = ROOT.parent / "shared/tools/circuitpython-m4/bin/circuitpython-unix-m4"
+CIRCUITPYTHON_MISSING = "no board-faithful CircuitPython at %s (it comes with ../shared)" % (
+    CIRCUITPYTHON
+)
 PRINT_VERSION = "import sys\nprint('%d.%d.%d' % sys.implementation.version[:3], sys.version)"
 
 
-def run_micropython(script, *, heap, timeout, cwd=ROOT):
+def run_micropython(script, *, heap, timeout, cwd=ROOT, interpreter=MICROPYTHON):
     """The finished unix MicroPython process that ran ``script`` in a ``heap``-sized heap.
 
     It runs in ``cwd`` (the repository root) with a fixed import path (MICROPYPATH), so
     ``nn`` and ``render`` import by short relative names. MicroPython keeps every module's
     file name and every import path entry on its heap, so a run needs the same heap
     whichever folder holds the checkout and whatever the home directory is.
+    ``interpreter``: the wheel's micropython, or CIRCUITPYTHON (same command line).
     """
     return subprocess.run(
-        [str(MICROPYTHON), "-X", "heapsize=" + heap, "-c", script],
+        [str(interpreter), "-X", "heapsize=" + heap, "-c", script],
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -56,14 +56,8 @@ _LAZY = {
 }
 
 
-# The nn module each set-up module imports; loaded first, so each compiles on its own.
-_DEPENDENCY = {"checkpoint": "crc32"}
-
-
 def _load(home):
-    """Import nn.<home> after its dependency, each compiled on a freshly collected heap."""
-    if home in _DEPENDENCY:
-        _load(_DEPENDENCY[home])
+    """Import nn.<home>, compiled on a freshly collected heap."""
     gc.collect()
     module = __import__("nn." + home, None, None, (home,))
     gc.collect()  # the compile's garbage goes before the caller builds its data arrays

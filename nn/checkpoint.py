@@ -32,16 +32,23 @@ slot being written; ``load`` returns the newest intact record made under equal s
 # is told apart from an intact one of another version.
 
 import struct
+from binascii import crc32
 
-from .crc32 import crc32
+try:
+    from micropython import const
+except ImportError:  # CPython without Blinka: nn needs no package beyond the interpreter
+
+    def const(value):
+        return value
+
 
 MAGIC = b"NNck"
-FORMAT_VERSION = 1
+FORMAT_VERSION = const(1)
 HEADER = "<4sBBBBIIIIIIf"
-HEADER_SIZE = 36  # struct.calcsize(HEADER)
-FLAG_BEST_LOSS = 1
-FLAG_VELOCITY = 2
-MAX_LAYERS = 32  # a sanity bound for reading; the panel shows at most 10 columns
+HEADER_SIZE = const(36)  # struct.calcsize(HEADER)
+FLAG_BEST_LOSS = const(1)
+FLAG_VELOCITY = const(2)
+MAX_LAYERS = const(32)  # a sanity bound for reading; the panel shows at most 10 columns
 
 # Why load() found nothing, most telling first (of the two slots, the first listed wins).
 OTHER_SETTINGS = "checkpoint is for other settings"
@@ -122,7 +129,7 @@ def snapshot(trainer, seed, fingerprint, sequence=0):
             for value in row:
                 _pack_float(record, offset, value)
                 offset += 4
-    struct.pack_into("<I", record, offset, crc32(record, 0, 0, offset))
+    struct.pack_into("<I", record, offset, crc32(memoryview(record)[:offset]))
     return record
 
 
@@ -162,7 +169,7 @@ def read_slot(nvm, start, size):
     if not 16 <= length <= size:
         return None, DAMAGED
     record = nvm[start : start + length]
-    if crc32(record, 0, 0, length - 4) != struct.unpack_from("<I", record, length - 4)[0]:
+    if crc32(memoryview(record)[: length - 4]) != struct.unpack_from("<I", record, length - 4)[0]:
         return None, DAMAGED
     if record[4] != FORMAT_VERSION:
         return None, OTHER_FORMAT

@@ -67,6 +67,7 @@ class Network:
         self._deltas = zeros_like_layers(self.sizes)  # dL/dz per layer (layer 0: scratch)
         # Evaluation runs in these, so a test pass never overwrites the trace on display.
         self._scratch_activations = zeros_like_layers(self.sizes)
+        self._scratch_target = [0.0] * self.sizes[-1]
         # Evaluation never reads its contributions, so every row of that scratch is one
         # shared list as long as the widest layer: 1 row instead of one per node (memory).
         shared = [0.0] * max(self.sizes)
@@ -225,11 +226,23 @@ class Network:
         return sums.weights, sums.biases, sums.loss
 
     def loss_on(self, xs, ys):
-        """Mean loss over samples xs[k], ys[k]; leaves the latest sample's trace untouched."""
+        """Mean loss over samples xs[k], ys[k]; leaves the latest sample's trace untouched.
+
+        Tables are read with ``copy_row`` into scratch lists, so a test pass allocates
+        nothing per sample; other rows (lists of lists, say) are read as they are.
+        """
+        acts = self._scratch_activations
+        x, y = acts[0], self._scratch_target
+        tables = hasattr(xs, "copy_row") and hasattr(ys, "copy_row")
         total = 0.0
         for k in range(len(xs)):
-            outputs = self._forward(xs[k], self._scratch_activations, self._scratch_contributions)
-            total += self._loss_value(outputs, ys[k])
+            if tables:
+                xs.copy_row(k, x)
+                ys.copy_row(k, y)
+            else:
+                x, y = xs[k], ys[k]
+            outputs = self._forward(x, acts, self._scratch_contributions)
+            total += self._loss_value(outputs, y)
         return total / len(xs) if len(xs) else 0.0
 
     def __repr__(self):

@@ -24,11 +24,37 @@ def indices(n):
     return array("H" if n <= 65536 else "L", range(n))
 
 
-class Table:
-    """``rows`` rows of ``width`` floats; ``table[k]`` is row k as a memoryview.
+class Row:
+    """One row of a Table: a view of its floats (no copy) that indexes, iterates, takes
+    assignment and prints like the list of its numbers."""
 
-    ``values`` is an ``array("f")``, or a memoryview of one (the parts of an in-place
-    ``train_test_split``, which cannot ``append``).
+    def __init__(self, view):
+        self._view = view
+
+    def __len__(self):
+        return len(self._view)
+
+    def __getitem__(self, i):
+        item = self._view[i]
+        return Row(item) if isinstance(i, slice) else item
+
+    def __setitem__(self, i, value):
+        self._view[i] = value
+
+    def __iter__(self):
+        return iter(self._view)
+
+    def __repr__(self):
+        return repr(list(self._view))
+
+
+class Table:
+    """Rows of ``width`` floats. ``table[k]`` is row k (a Row; a negative k counts from the
+    end) and ``table[a:b]`` is rows a..b-1 as a Table: views sharing this table's values, as
+    NumPy's are. Each is a small new object, so hot loops read rows with ``copy_row``.
+
+    ``values`` is an ``array("f")``, or a memoryview of one (a slice's, or a part of an
+    in-place ``train_test_split``), which cannot ``append``.
     """
 
     def __init__(self, width, values=None):
@@ -41,10 +67,17 @@ class Table:
         return len(self.values) // self.width
 
     def __getitem__(self, k):
-        if not 0 <= k < len(self):
+        width = self.width
+        if isinstance(k, slice):
+            start, stop, step = k.indices(len(self))
+            if step != 1:
+                raise ValueError("a Table slice is a view of consecutive rows: step must be 1")
+            return Table(width, memoryview(self.values)[start * width : max(start, stop) * width])
+        row = k + len(self) if k < 0 else k
+        if not 0 <= row < len(self):
             raise IndexError("row %d of %d" % (k, len(self)))
-        start = k * self.width
-        return memoryview(self.values)[start : start + self.width]
+        start = row * width
+        return Row(memoryview(self.values)[start : start + width])
 
     def copy_row(self, k, out):
         """Copy row k into the list ``out`` (no allocation)."""

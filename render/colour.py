@@ -11,12 +11,14 @@ Runs unchanged under CPython, MicroPython and CircuitPython. Two facts shape eve
 A frame only indexes a table (no arithmetic, no allocation): colours are built once here.
 """
 
+from micropython import const
+
 LINK_POSITIVE = (255, 0, 0)  # red: a positive weight
 LINK_NEGATIVE = (0, 0, 255)  # true blue (the original's "blue" was green)
 LINK_NEUTRAL = (170, 170, 170)  # grey-white, when weight colours are off
 NODE_WHITE = (255, 180, 100)  # warm white for nodes
 
-BRIGHTNESS_STEPS = 64
+BRIGHTNESS_STEPS = const(64)
 DEFAULT_GAMMA = 2.2
 CHANNEL_BITS = (5, 6, 5)  # RGB565: bits kept for red, green, blue
 

@@ -5,8 +5,10 @@ arithmetic is integer, so the board's single-precision floats can never round di
 Kept apart from `render.layout` so each module stays small enough to compile on the board.
 """
 
+from micropython import const
+
 # The original's row pitch: 2 nodes at y = 9, 21 and 3 nodes at y = 3, 15, 27.
-MAX_NODE_PITCH = 12
+MAX_NODE_PITCH = const(12)
 
 
 class DoesNotFit(ValueError):

@@ -11,6 +11,8 @@ costs one list slot where an ``(x, y)`` tuple costs a heap object, and the board
 
 from array import array
 
+from micropython import const
+
 from render.geometry import (
     DoesNotFit,
     column_xs,
@@ -23,26 +25,26 @@ from render.geometry import (
 )
 
 # The loss readout's box in the lower right corner, and the empty margin kept around it.
-READOUT_WIDTH = 17
-READOUT_HEIGHT = 5
-READOUT_CLEARANCE = 1
+READOUT_WIDTH = const(17)
+READOUT_HEIGHT = const(5)
+READOUT_CLEARANCE = const(1)
 
 # Columns run from the original's input column to its output column (x = 4 and 58 on 64 px).
-FIRST_COLUMN_X = 4
-LAST_COLUMN_MARGIN = 6
+FIRST_COLUMN_X = const(4)
+LAST_COLUMN_MARGIN = const(6)
 # Preferred node radius first; a crowded shape falls back to the smaller one.
 NODE_RADII = (2, 1)
 # How far a column may slide left (px) to let its bottom node clear the readout box.
-MAX_COLUMN_NUDGE = 4
+MAX_COLUMN_NUDGE = const(4)
 # A link gets one segment per this many visible pixels, up to MAX_SEGMENTS.
-PIXELS_PER_SEGMENT = 3
-MAX_SEGMENTS = 4
+PIXELS_PER_SEGMENT = const(3)
+MAX_SEGMENTS = const(4)
 
 # Pixel owners while the layout is built: free, link k of the current gap stored as k + 1,
 # a link of an earlier gap, or a node disc.
-_FREE = 0
-_SETTLED = 254
-_NODE = 255
+_FREE = const(0)
+_SETTLED = const(254)
+_NODE = const(255)
 
 
 def _check_sizes(sizes):

@@ -7,15 +7,17 @@ honest text that fits it, and `text_width` says how many pixels that text lights
 
 import math
 
+from micropython import const
+
 # Advances (glyph width + 1 px gap), exactly the DWIDTHs in fonts/tiny5.bdf.
 NARROW = ".,:;!'|"  # 1-px glyphs
-NARROW_ADVANCE = 2
-SPACE_ADVANCE = 3
-ADVANCE = 4  # every other printable ASCII glyph is 3 px wide
+NARROW_ADVANCE = const(2)
+SPACE_ADVANCE = const(3)
+ADVANCE = const(4)  # every other printable ASCII glyph is 3 px wide
 
-DIGITS = 3  # significant digits shown when they fit
+DIGITS = const(3)  # significant digits shown when they fit
 _LN10 = math.log(10.0)
-_MAX_EXPONENT = 30  # beyond 1e+-30 no digit is shown (10**30 is still a finite float32)
+_MAX_EXPONENT = const(30)  # beyond 1e+-30 no digit is shown (10**30 is still a finite float32)
 
 
 def advance(char):

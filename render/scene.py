@@ -11,13 +11,14 @@ loss readout, the loss-curve view and the message overlay are separate layers.
 import bitmaptools
 import displayio
 from adafruit_display_text import bitmap_label
+from micropython import const
 
-READOUT_COLOUR = 0x404040  # dim grey, as the original: readable, never brighter than a pulse
-CURVE_COLOUR = 0xC08000
-BEST_COLOUR = 0x303030
-MESSAGE_COLOUR = 0xC0C0C0
-CURVE_TOP = 1
-CURVE_BOTTOM = 25  # rows below stay free for the readout box
+READOUT_COLOUR = const(0x404040)  # dim grey, as the original: readable, never brighter than a pulse
+CURVE_COLOUR = const(0xC08000)
+BEST_COLOUR = const(0x303030)
+MESSAGE_COLOUR = const(0xC0C0C0)
+CURVE_TOP = const(1)
+CURVE_BOTTOM = const(25)  # rows below stay free for the readout box
 
 
 class Scene:

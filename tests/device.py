@@ -1,9 +1,12 @@
-"""Helpers that check device truth: the MicroPython grammar and a real MicroPython run."""
+"""Helpers that check device truth: the MicroPython grammar, a real MicroPython run, and a run
+on the board-faithful CircuitPython when ../shared holds it."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bench import interpreters
 
@@ -27,3 +30,13 @@ def mpy_cross_errors(path):
 def run_micropython(script, heap="64K", timeout=300, cwd=ROOT):
     """Run a script under the unix MicroPython in ``cwd``, whose packages it imports."""
     return interpreters.run_micropython(script, heap=heap, timeout=timeout, cwd=cwd)
+
+
+def run_circuitpython(script, heap="64K", timeout=300, cwd=ROOT):
+    """Run a script on the board-faithful CircuitPython (32-bit, 30-bit floats) in ``cwd``;
+    the calling test skips, saying why, where ../shared does not hold it."""
+    if not interpreters.CIRCUITPYTHON.is_file():
+        pytest.skip(interpreters.CIRCUITPYTHON_MISSING)
+    return interpreters.run_micropython(
+        script, heap=heap, timeout=timeout, cwd=cwd, interpreter=interpreters.CIRCUITPYTHON
+    )

@@ -10,11 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.device import ROOT, mpy_cross_errors, run_micropython, tool
+from bench import interpreters
+from tests.device import ROOT, mpy_cross_errors, run_circuitpython, run_micropython, tool
 from tests.test_nn_gradients import COMBINATIONS
 
 NN_FILES = sorted((ROOT / "nn").glob("*.py"))
-HEAP = "64K"  # the budget nn must train in (measured: ~52 KB live at the peak)
+HEAP = "64K"  # the budget nn must train in on the board (board-faithful build: runs in 50 KB)
+# The 64-bit wheel boxes every float (32 bytes) and has 8-byte words: the same run needs 64-68
+# KB there, the figure moving with where code lands (adding one tuple to nn.optim moved it by
+# 4 KB), so the wheel gets headroom over that and the board's budget is checked on the board's
+# build.
+WHEEL_HEAP = "76K"
 
 FORBIDDEN_MODULES = {"typing", "dataclasses"}
 FORBIDDEN_NAMES = {"dataclass"}
@@ -87,6 +93,21 @@ def test_forbidden_use_check_has_teeth():
     )
 
 
+def test_runs_on_cpython_without_a_micropython_module():
+    """nn needs nothing beyond CPython: without Blinka's ``micropython`` module every nn
+    module imports (``const`` falls back to the identity) and trains."""
+    script = (
+        "sys.modules['micropython'] = None  # import micropython now raises ImportError\n"
+        "import nn\n"
+        "from nn import checkpoint, problems\n"
+        "trainer = nn.Trainer(nn.Network([2, 3, 3, 1], seed=1), *problems.load('xor', seed=1))\n"
+        "trainer.train_batch()\n"
+        "print(checkpoint.HEADER_SIZE, trainer.batches)\n"
+    )
+    result = interpreters.run_cpython(script, timeout=120)
+    assert result.returncode == 0 and result.stdout.split() == ["36", "1"], result.stderr
+
+
 # As on the board: the data generators' code is given back once the data exists.
 TRAINING_SCRIPT = """
 import gc
@@ -138,13 +159,20 @@ def parse_report(stdout):
     return report
 
 
-def test_micropython_trains_the_default_network_in_a_64k_heap(record_property):
-    """Real MicroPython, HEAP bytes of heap: import nn, load the default problem, train the
-    default 2-3-3-1 network for 8 epochs; exit 0 and the test loss at least halves."""
+@pytest.mark.parametrize(
+    ("interpreter", "run", "heap"),
+    [("MicroPython", run_micropython, WHEEL_HEAP), ("CircuitPython", run_circuitpython, HEAP)],
+    ids=["wheel", "board"],
+)
+def test_nn_trains_the_default_network_in_its_heap_budget(record_property, interpreter, run, heap):
+    """Real MicroPython, and the board-faithful CircuitPython in the board's 64 KB: import nn,
+    load the default problem, train the default 2-3-3-1 network for 8 epochs; exit 0 and the
+    test loss at least halves."""
     epochs = 8
-    result = run_micropython(TRAINING_SCRIPT % epochs, heap=HEAP)
-    assert result.returncode == 0, "MicroPython failed in a %s heap:\n%s%s" % (
-        HEAP,
+    result = run(TRAINING_SCRIPT % epochs, heap=heap)
+    assert result.returncode == 0, "%s failed in a %s heap:\n%s%s" % (
+        interpreter,
+        heap,
         result.stdout,
         result.stderr,
     )
@@ -154,8 +182,8 @@ def test_micropython_trains_the_default_network_in_a_64k_heap(record_property):
     assert losses[-1] < 0.5 * losses[0] and losses[-1] < losses[1], losses
     for name, value in report.items():
         if name != "loss":
-            record_property("micropython " + name, value)
-    print("MicroPython (%s heap): %s" % (HEAP, report))
+            record_property("%s %s" % (interpreter, name), value)
+    print("%s (%s heap): %s" % (interpreter, heap, report))
 
 
 def test_micropython_heap_use_does_not_depend_on_where_the_checkout_is(tmp_path, monkeypatch):
