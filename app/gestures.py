@@ -13,9 +13,10 @@ and a chord held less than 2 s does nothing at all.
 """
 
 from adafruit_ticks import ticks_diff
+from micropython import const
 
-UP = 0
-DOWN = 1
+UP = const(0)
+DOWN = const(1)
 
 TOGGLE_READOUT = "toggle_readout"
 TOGGLE_COLOURS = "toggle_colours"
@@ -23,8 +24,8 @@ TOGGLE_PAUSE = "toggle_pause"
 TOGGLE_VIEW = "toggle_view"
 RESTART = "restart"
 
-HOLD_MS = 1000
-CHORD_MS = 2000
+HOLD_MS = const(1000)
+CHORD_MS = const(2000)
 
 _SHORT = (TOGGLE_READOUT, TOGGLE_COLOURS)
 _LONG = (TOGGLE_PAUSE, TOGGLE_VIEW)

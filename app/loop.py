@@ -9,18 +9,19 @@ stay responsive) before the next animated batch. Time comes from a ticks_ms cloc
 """
 
 from adafruit_ticks import ticks_add, ticks_diff
+from micropython import const
 
 from render.curve import LossHistory
 from render.readout import format_loss
 
 from . import build, gestures
 
-FORWARD = 0
-BACKWARD = 1
-FAST_FORWARD = 2
+FORWARD = const(0)
+BACKWARD = const(1)
+FAST_FORWARD = const(2)
 NAN = float("nan")
-NOTICE_MS = 1500
-SETTINGS_NOTICE_MS = 6000
+NOTICE_MS = const(1500)
+SETTINGS_NOTICE_MS = const(6000)
 
 
 def serial_line(trainer):
