@@ -96,7 +96,10 @@ def circuitpy_drive(settings):
     """A temporary folder laid out like the CIRCUITPY drive, as the working directory.
 
     The project's device files (tools/circuitpy.py) are linked in and ``settings`` written as
-    its settings.toml, so code.py finds everything where it would on the board.
+    its settings.toml, so code.py finds everything where it would on the board. Packages
+    import from the repository the links point to, not through the drive: a module first
+    imported during one run stays importable after its drive is gone (app.memory releases
+    and later re-imports modules, across runs in one process too).
     """
     saved = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="CIRCUITPY-") as drive:
@@ -104,11 +107,11 @@ def circuitpy_drive(settings):
             os.symlink(ROOT / name, Path(drive) / name)
         (Path(drive) / SETTINGS).write_text(settings_toml(settings))
         os.chdir(drive)
-        sys.path.insert(0, drive)
+        sys.path.insert(0, str(ROOT))
         try:
             yield Path(drive)
         finally:
-            sys.path.remove(drive)
+            sys.path.remove(str(ROOT))
             os.chdir(saved)
 
 

@@ -1,6 +1,7 @@
 """Set-up code gives its RAM back: app.memory's rule, nn's on-demand helpers, the app's order."""
 
 import gc
+import os
 import subprocess
 import sys
 import weakref
@@ -98,6 +99,7 @@ def test_the_app_releases_drawing_and_data_modules_and_still_animates(restore_mo
 
 RELEASE_SCRIPT = """
 import gc
+import os
 from app import memory
 from render.frame import FrameComposer
 
@@ -130,6 +132,7 @@ def test_micropython_gets_the_drawing_code_back():
 
 RULE_SCRIPT = """
 import gc
+import os
 import importlib
 import weakref
 
@@ -189,3 +192,27 @@ def test_after_start_nothing_refers_to_a_set_up_module():
     count, alive = result.stdout.split(" ", 1)
     assert int(count) == len(memory.SET_UP_MODULES)
     assert alive.strip() == "[]"
+
+
+TWO_RUNS_SCRIPT = """
+from tests.sim_helpers import run_code
+
+for _ in range(2):  # nothing imported before: the first run imports nn, render and app
+    run = run_code(batches=1, fps=50)
+    print(len(run.batch_lines()))
+"""
+
+
+def test_released_modules_import_again_in_a_second_run_of_the_same_process():
+    """The simulator's drive is temporary: a module the first run imported (then released)
+    must import again in the next run, as on a board that restarts without a reset."""
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", TWO_RUNS_SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["1", "1"]
