@@ -14,3 +14,8 @@ def pytest_collection_finish(session):
     """
     gc.collect()
     gc.freeze()
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests first, so parallel workers start on them and finish together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
