@@ -15,8 +15,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 sim: $(STAMP)
 	$(PY) -m sim $(ARGS)
 
+# One worker per CPU (pytest-xdist); ARGS="-n 0 tests/test_x.py" runs one file in this process.
 test: $(STAMP) lint
-	$(PY) -P -m pytest -q $(ARGS)
+	$(PY) -P -m pytest -q -n auto $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
