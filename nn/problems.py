@@ -1,6 +1,7 @@
 """Ready-made training problems: data made, split, standardised and scaled for a network."""
 
-# The names alone are cheap: the data generators are compiled only when a set is made.
+from . import data
+
 DATASETS = ("regression", "xor", "circles")
 
 
@@ -12,8 +13,6 @@ def load(dataset="regression", seed=None):
     [0, 1] for a sigmoid output. "xor" and "circles" are 0/1 classification sets for
     loss "bce" (X standardised as well).
     """
-    from . import data
-
     if dataset == "regression":
         X, y = data.make_regression(750, 2, noise=0.01, seed=seed)
     elif dataset == "xor":

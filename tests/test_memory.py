@@ -45,25 +45,16 @@ def test_release_ignores_modules_that_are_not_loaded():
     memory.release(["render.no_such_module", "no_such_package.module"])
 
 
-def test_nn_imports_its_set_up_helpers_again_after_they_are_released(restore_modules):
+def test_released_data_modules_import_again(restore_modules):
+    """After the release, ``from nn import problems`` (as app.build does) loads them anew."""
     first = nn.problems.load("xor", seed=3)
     memory.release(memory.DATA_MODULES)
     assert "nn.problems" not in sys.modules and "nn.data" not in sys.modules
-    again = nn.problems.load("xor", seed=3)
+    assert "problems" not in vars(nn) and "data" not in vars(nn)
+    from nn import problems
+
+    again = problems.load("xor", seed=3)
     assert [list(part.values) for part in again[::2]] == [list(part.values) for part in first[::2]]
-    assert nn.make_regression(10, seed=1)[0].width == 2
-    with pytest.raises(AttributeError, match="no_such_name"):
-        nn.no_such_name  # noqa: B018
-
-
-def test_importing_nn_loads_the_core_but_no_set_up_helper():
-    """In a fresh MicroPython: ``import nn`` brings the training core only."""
-    script = "import sys\nimport nn\nfor name in sys.modules:\n    print(name)"
-    result = run_micropython(script)
-    assert result.returncode == 0, result.stdout + result.stderr
-    loaded = set(result.stdout.split())
-    assert {"nn.network", "nn.trainer", "nn.schedules", "nn.optim"} <= loaded
-    assert not loaded & {"nn.data", "nn.problems", "nn.checkpoint"}
 
 
 class Display:

@@ -33,7 +33,7 @@ def test_make_regression_follows_its_model(noise):
     """Features ~ N(0, 1) (means, variances and the 1-sigma fraction within 4 standard errors),
     y = X . coef + noise * N(0, 1), coefficients 100 * U(0, 1)."""
     n, width = 3000, 3
-    X, y, coef = nn.make_regression(n, width, noise=noise, seed=7, coef=True)
+    X, y, coef = nn.data.make_regression(n, width, noise=noise, seed=7, coef=True)
     assert (len(X), X.width, len(y), len(coef)) == (n, width, n, width)
     assert all(0.0 <= c < 100.0 for c in coef)
     for f in range(width):
@@ -53,9 +53,11 @@ def test_make_regression_follows_its_model(noise):
 def test_make_regression_informative_features_and_coefficient_range():
     """Only the first n_informative features carry a coefficient; over many draws the
     coefficients spread over [0, 100)."""
-    coef = nn.make_regression(50, 4, n_informative=2, seed=3, coef=True)[2]
+    coef = nn.data.make_regression(50, 4, n_informative=2, seed=3, coef=True)[2]
     assert coef[2:] == [0.0, 0.0] and all(c > 0.0 for c in coef[:2])
-    draws = [c for seed in range(40) for c in nn.make_regression(1, 5, seed=seed, coef=True)[2]]
+    draws = [
+        c for seed in range(40) for c in nn.data.make_regression(1, 5, seed=seed, coef=True)[2]
+    ]
     assert all(0.0 <= c < 100.0 for c in draws)
     assert min(draws) < 10.0 and max(draws) > 90.0
 
@@ -63,14 +65,14 @@ def test_make_regression_informative_features_and_coefficient_range():
 def test_seeds_reproduce_data_and_differ_between_seeds():
     """The same seed gives identical data (even with a Box-Muller spare pending from an earlier
     call); another seed gives different data."""
-    first = nn.make_regression(101, 2, seed=5)
-    nn.make_regression(1, 2)  # 3 normals drawn: a Box-Muller spare is left pending
-    again = nn.make_regression(101, 2, seed=5)
-    other = nn.make_regression(101, 2, seed=6)
+    first = nn.data.make_regression(101, 2, seed=5)
+    nn.data.make_regression(1, 2)  # 3 normals drawn: a Box-Muller spare is left pending
+    again = nn.data.make_regression(101, 2, seed=5)
+    other = nn.data.make_regression(101, 2, seed=6)
     assert list(first[0].values) == list(again[0].values)
     assert list(first[1]) == list(again[1])
     assert list(first[1]) != list(other[1])
-    for make in (nn.make_xor, nn.make_circles):
+    for make in (nn.data.make_xor, nn.data.make_circles):
         assert list(make(50, seed=1)[0].values) == list(make(50, seed=1)[0].values)
         assert list(make(50, seed=1)[0].values) != list(make(50, seed=2)[0].values)
     for dataset in ("regression", "xor", "circles"):
@@ -85,10 +87,10 @@ def test_seeds_reproduce_data_and_differ_between_seeds():
 def test_train_test_split_750_loses_and_duplicates_nothing(copy):
     """750 -> 562 train / 188 test (test = ceil(25%)): together exactly the original rows, with
     targets still attached to their features. copy=True leaves the input untouched."""
-    X, y = nn.make_regression(750, 2, seed=11)
+    X, y = nn.data.make_regression(750, 2, seed=11)
     original = rows_of(X, y)
     original_order = list(X.values)
-    x_train, x_test, y_train, y_test = nn.train_test_split(X, y, 0.25, copy=copy)
+    x_train, x_test, y_train, y_test = nn.data.train_test_split(X, y, 0.25, copy=copy)
     assert (len(x_train), len(y_train), len(x_test), len(y_test)) == (562, 562, 188, 188)
     assert rows_of(x_train, y_train) + rows_of(x_test, y_test) == original
     assert len(original) == 750  # all rows distinct, so the multiset check is a set check
@@ -101,10 +103,10 @@ def test_train_test_split_750_loses_and_duplicates_nothing(copy):
 
 def test_train_test_split_shuffles_and_seeds():
     """The split is a shuffle (not the first 188 rows), reproducible from a seed."""
-    X, y = nn.make_regression(200, 2, seed=1)
-    a = nn.train_test_split(X, y, 0.25, seed=4)
-    b = nn.train_test_split(X, y, 0.25, seed=4)
-    c = nn.train_test_split(X, y, 0.25, seed=5)
+    X, y = nn.data.make_regression(200, 2, seed=1)
+    a = nn.data.train_test_split(X, y, 0.25, seed=4)
+    b = nn.data.train_test_split(X, y, 0.25, seed=4)
+    c = nn.data.train_test_split(X, y, 0.25, seed=5)
     assert list(a[3]) == list(b[3]) != list(c[3])
     assert list(a[3]) != list(y[:50])
     assert list(a[2]) != list(y[50:])
@@ -113,14 +115,14 @@ def test_train_test_split_shuffles_and_seeds():
 def test_standardise_uses_training_statistics():
     """Train columns end with mean 0 / std 1; the test table is shifted and scaled with the
     *training* mean and std; the returned statistics are the training ones."""
-    X, y = nn.make_regression(400, 3, seed=2)
+    X, y = nn.data.make_regression(400, 3, seed=2)
     for k in range(len(X)):  # give the columns distinct offsets and scales
         for f in range(3):
             X.values[k * 3 + f] = X.values[k * 3 + f] * (f + 2.0) + 10.0 * f
-    x_train, x_test, _, _ = nn.train_test_split(X, y, 0.25, seed=1)
+    x_train, x_test, _, _ = nn.data.train_test_split(X, y, 0.25, seed=1)
     raw_test = [list(x_test[k]) for k in range(len(x_test))]
     expected = [column_stats(x_train.column(f)) for f in range(3)]
-    means, stds = nn.standardise(x_train, x_test)
+    means, stds = nn.data.standardise(x_train, x_test)
     for f in range(3):
         mean, var = column_stats(x_train.column(f))
         assert mean == pytest.approx(0.0, abs=1e-5)
@@ -134,7 +136,7 @@ def test_standardise_uses_training_statistics():
 def test_standardise_constant_column_does_not_divide_by_zero():
     """A constant column becomes 0 with std 1 reported, no ZeroDivisionError."""
     table = Table(2, array("f", [3.0, 1.0, 3.0, 2.0, 3.0, 3.0]))
-    means, stds = nn.standardise(table)
+    means, stds = nn.data.standardise(table)
     assert means[0] == 3.0 and stds[0] == 1.0
     assert table.column(0) == [0.0, 0.0, 0.0]
 
@@ -144,12 +146,12 @@ def test_minmax_scale():
     leave [0, 1]; all-equal values map to 0 without dividing by zero."""
     y = array("f", [2.0, -1.0, 5.0, 0.5])
     other = array("f", [8.0, -4.0])
-    lo, hi = nn.minmax_scale(y, other)
+    lo, hi = nn.data.minmax_scale(y, other)
     assert (lo, hi) == (-1.0, 5.0)
     assert list(y) == pytest.approx([0.5, 0.0, 1.0, 0.25])
     assert list(other) == pytest.approx([1.5, -0.5])
     same = array("f", [4.0, 4.0, 4.0])
-    assert nn.minmax_scale(same) == (4.0, 4.0)
+    assert nn.data.minmax_scale(same) == (4.0, 4.0)
     assert list(same) == [0.0, 0.0, 0.0]
 
 
@@ -169,7 +171,7 @@ def test_default_problem_is_scaled_for_a_sigmoid():
 
 def test_xor_labels_follow_the_quadrants():
     """XOR: y = 1 exactly where x0 * x1 > 0; points stay ``margin`` off the axes in [-1, 1]."""
-    X, y = nn.make_xor(500, seed=3, margin=0.1)
+    X, y = nn.data.make_xor(500, seed=3, margin=0.1)
     for k in range(len(X)):
         x0, x1 = X[k]
         assert 0.1 - 1e-6 <= abs(x0) <= 1.0 and 0.1 - 1e-6 <= abs(x1) <= 1.0
@@ -180,12 +182,12 @@ def test_xor_labels_follow_the_quadrants():
 def test_circles_labels_follow_the_radius():
     """Circles: without noise, y = 1 points lie on radius ``factor``, y = 0 points on radius 1;
     with noise, the label is still the nearer circle for nearly every point; classes balanced."""
-    X, y = nn.make_circles(200, noise=0.0, factor=0.5, seed=3)
+    X, y = nn.data.make_circles(200, noise=0.0, factor=0.5, seed=3)
     for k in range(len(X)):
         radius = math.hypot(*X[k])
         assert radius == pytest.approx(0.5 if y[k] == 1.0 else 1.0, abs=1e-6)
     assert sum(y) == 100
-    X, y = nn.make_circles(400, seed=4)  # default noise 0.05
+    X, y = nn.data.make_circles(400, seed=4)  # default noise 0.05
     nearer = sum((math.hypot(*X[k]) < 0.75) == (y[k] == 1.0) for k in range(len(X)))
     assert nearer >= 0.99 * len(X)
 
@@ -193,9 +195,9 @@ def test_circles_labels_follow_the_radius():
 def test_data_sets_are_stored_compactly():
     """Every data set keeps features and targets as array("f"): 4 bytes a value."""
     for X, y in (
-        nn.make_regression(10, 2, seed=1),
-        nn.make_xor(10, seed=1),
-        nn.make_circles(10, seed=1),
+        nn.data.make_regression(10, 2, seed=1),
+        nn.data.make_xor(10, seed=1),
+        nn.data.make_circles(10, seed=1),
     ):
         assert isinstance(X.values, array) and X.values.typecode == "f"
         assert isinstance(y, array) and y.typecode == "f"

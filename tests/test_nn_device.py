@@ -15,12 +15,14 @@ from tests.device import ROOT, mpy_cross_errors, run_circuitpython, run_micropyt
 from tests.test_nn_gradients import COMBINATIONS
 
 NN_FILES = sorted((ROOT / "nn").glob("*.py"))
-HEAP = "64K"  # the budget nn must train in on the board (board-faithful build: runs in 50 KB)
-# The 64-bit wheel boxes every float (32 bytes) and has 8-byte words: the same run needs 64-68
-# KB there, the figure moving with where code lands (adding one tuple to nn.optim moved it by
-# 4 KB), so the wheel gets headroom over that and the board's budget is checked on the board's
-# build.
-WHEEL_HEAP = "76K"
+HEAP = "64K"  # the budget nn must train in on the board (board-faithful build: runs in 52 KB)
+# The 64-bit wheel boxes every float (32 bytes), has 8-byte words and compiles nn from source
+# with a different parser allocation: the same run works there from 80 KB, but not in every
+# heap up to 100 KB (where the data's 6000-byte array finds room varies), while the
+# board-faithful build works in every heap from 52 KB. nn used to collect garbage between its
+# imports, which got the wheel down to 64-68 KB and saves nothing on the board's build (see
+# BENCHMARKS.md), so the wheel gets a heap clear of that noise.
+WHEEL_HEAP = "112K"
 
 FORBIDDEN_MODULES = {"typing", "dataclasses"}
 FORBIDDEN_NAMES = {"dataclass"}
@@ -192,9 +194,9 @@ def test_micropython_heap_use_does_not_depend_on_where_the_checkout_is(tmp_path,
     script = "import gc\nimport nn\ngc.collect()\nprint('heap', gc.mem_alloc())"
     deep = tmp_path / ("checkout" * 10) / ("folder" * 10)
     shutil.copytree(ROOT / "nn", deep / "nn")
-    here = run_micropython(script)
+    here = run_micropython(script, heap=WHEEL_HEAP)
     monkeypatch.setenv("HOME", str(deep))
-    there = run_micropython(script, cwd=deep)
+    there = run_micropython(script, heap=WHEEL_HEAP, cwd=deep)
     assert here.returncode == there.returncode == 0, here.stderr + there.stderr
     assert there.stdout == here.stdout
 

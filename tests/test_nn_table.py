@@ -57,7 +57,7 @@ assert "step must be 1" in raises(ValueError, lambda: X[::2])
 assert "step must be 1" in raises(ValueError, lambda: X[::-1])
 
 # The batch a user takes from make_regression.
-X, y = nn.make_regression(100, 2, seed=1)
+X, y = nn.data.make_regression(100, 2, seed=1)
 batch = X[32:64]
 assert (len(batch), batch.width) == (32, 2) and list(batch[0]) == list(X[32])
 text = repr(X[0])
