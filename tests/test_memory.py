@@ -55,6 +55,10 @@ def test_released_data_modules_import_again(restore_modules):
 
     again = problems.load("xor", seed=3)
     assert [list(part.values) for part in again[::2]] == [list(part.values) for part in first[::2]]
+    memory.release(memory.DATA_MODULES)
+    assert list(nn.problems.load("xor", seed=3)[1]) == list(first[1])  # as an attribute too
+    with pytest.raises(AttributeError, match="no_such_name"):
+        nn.no_such_name  # noqa: B018
 
 
 class Display:

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from bench import interpreters
-from tests.device import ROOT, mpy_cross_errors, run_circuitpython, run_micropython, tool
+from tests.device import (
+    ROOT,
+    WHEEL_HEAP,
+    mpy_cross_errors,
+    run_circuitpython,
+    run_micropython,
+    tool,
+)
 from tests.test_nn_gradients import COMBINATIONS
 
 NN_FILES = sorted((ROOT / "nn").glob("*.py"))
@@ -21,8 +28,7 @@ HEAP = "64K"  # the budget nn must train in on the board (board-faithful build: 
 # heap up to 100 KB (where the data's 6000-byte array finds room varies), while the
 # board-faithful build works in every heap from 52 KB. nn used to collect garbage between its
 # imports, which got the wheel down to 64-68 KB and saves nothing on the board's build (see
-# BENCHMARKS.md), so the wheel gets a heap clear of that noise.
-WHEEL_HEAP = "112K"
+# BENCHMARKS.md), so the wheel gets a heap clear of that noise (tests.device.WHEEL_HEAP).
 
 FORBIDDEN_MODULES = {"typing", "dataclasses"}
 FORBIDDEN_NAMES = {"dataclass"}
