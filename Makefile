@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEST ?= build/CIRCUITPY
+# make bundle SOURCE=1: .py sources, for CircuitPython versions other than 10.x (default .mpy).
+SOURCE ?= 0
 
 .PHONY: sim test lint bench bundle clean
 
@@ -27,7 +29,7 @@ bench: $(STAMP)
 	$(PY) -m bench $(ARGS)
 
 bundle: $(STAMP)
-	$(PY) -m tools.bundle "$(DEST)"
+	$(PY) -m tools.bundle "$(DEST)" $(if $(filter 1,$(SOURCE)),--source)
 
 clean:
 	rm -rf $(VENV) sim-out build bench-results.json

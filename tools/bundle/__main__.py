@@ -1,4 +1,5 @@
-"""python -m tools.bundle DEST [--list]: write the CIRCUITPY folder and print what it holds."""
+"""python -m tools.bundle DEST [--source] [--list]: write the CIRCUITPY folder and print what
+it holds."""
 
 import argparse
 import sys
@@ -17,10 +18,16 @@ def main(argv=None):
         description="Write a CIRCUITPY-ready folder DEST (and DEST.zip) for the Matrix Portal M4.",
     )
     parser.add_argument("dest", help="folder to write: new, empty, or an earlier bundle")
+    parser.add_argument(
+        "--source",
+        action="store_true",
+        help="ship .py sources, for CircuitPython versions other than 10.x (default: .mpy "
+        "files for CircuitPython 10.x)",
+    )
     parser.add_argument("--list", action="store_true", help="also list every file with its size")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        report = build(args.dest)
+        report = build(args.dest, source=args.source)
     except BundleError as error:
         print("%s: %s" % (PROG, error), file=sys.stderr)
         return 1

