@@ -23,8 +23,8 @@ from nn import checkpoint
 from render.frame import FrameComposer
 from render.readout import format_loss
 from render.scene import MESSAGE_COLOUR
+from sim.devices import getenv, supervisor
 from sim.devices import nvm as nvm_module
-from sim.devices import supervisor
 from sim.runner import ROOT, read_settings
 from tests.sim_helpers import BOX, SHORT_RUN, hue, parse_tuple, run_code, text_picture
 
@@ -38,8 +38,8 @@ SLOT_SIZE = nvm_module.NVM_SIZE // 2
 
 def training_settings(overrides=None):
     """The validated settings code.py reads for settings.toml + SHORT_RUN + ``overrides``."""
-    values = read_settings(ROOT / "settings.toml", {**SHORT_RUN, **(overrides or {})})
-    return settings_module.read(values.get)[0]
+    data = read_settings(ROOT / "settings.toml", {**SHORT_RUN, **(overrides or {})})
+    return settings_module.read(lambda key: getenv.lookup(data, key))[0]
 
 
 def stored(path, overrides=None):
