@@ -2,13 +2,15 @@
 
 The board does not parse TOML. For every call it scans ``/settings.toml`` byte by byte
 for the first line whose key matches and returns that line's value as a ``str``, or the
-default when the key is missing or its value cannot be read. This module follows that scan
-step by step (CircuitPython's supervisor/shared/settings.c), so its quirks come along: the
-first matching line wins even if its value is bad; a ``[`` at the start of a line ends the
-file; a bare value (a number, ``true``, ``'single quoted'``) is returned as written, up to a
-``#`` or the end of the line, with trailing spaces, tabs and CRs dropped; a UTF-8 BOM is
-part of the first key. tests/test_settings_parity.py holds it to the board-faithful
-interpreter's own ``os.getenv`` on a corpus of files.
+default when the key is missing or its value cannot be read. This module takes the same
+steps (modelled on CircuitPython's parser, shared-module/os/getenv.c, now
+supervisor/shared/settings.c), so its quirks come along: the first matching line wins even
+if its value is bad; a ``[`` at the start of a line ends the file; a bare value (a number,
+``true``, ``'single quoted'``) is returned as written, up to a ``#`` or the end of the line,
+less trailing spaces, tabs and CRs; a UTF-8 BOM is part of the first key.
+tests/test_settings_parity.py holds it to the board-faithful interpreter's own
+``os.getenv``. One known difference: a raw code point past U+10FFFF, which the board keeps
+in its str, raises UnicodeError here (a CPython str cannot hold it).
 """
 
 from tools.circuitpy import SETTINGS
