@@ -102,14 +102,18 @@ def _scan(path, problems):
         with open(path, "rb") as lines:
             for line in lines:
                 number += 1
-                text = line.decode().strip()
-                if text.startswith("[") and not header:
+                line = line.strip()
+                if line.startswith(b"[") and not header:
                     header = number
-                at = text.find("=")
-                key = text[:at].strip()
-                bom = key.startswith("\ufeff")  # part of the key to the board
+                at = line.find(b"=")
+                key = line[:at].strip()
+                bom = key.startswith(b"\xef\xbb\xbf")  # part of the key to the board
                 if bom:
-                    key = key[1:].strip()
+                    key = key[3:].strip()
+                try:
+                    key = key.decode()  # only the key: the board never decodes comments
+                except UnicodeError:
+                    continue
                 if at < 0 or not key.upper().startswith(OUR_PREFIXES):
                     continue
                 why = _ignored(key, number, header, bom, read)
@@ -117,7 +121,7 @@ def _scan(path, problems):
                     problems.append("%s: %s" % (key, why))
                 else:
                     read[key] = number
-    except (OSError, UnicodeError):
+    except OSError:
         pass
     return read
 

@@ -176,6 +176,10 @@ FILE_REPORTS = {
             "NN_DATASET: " + UNREADABLE + "regression",
         ],
     ),
+    "a comment that is not UTF-8": (
+        b"NN_SEED = 3 # caf\xe9 in Latin-1\nNN_SEED = 4\n",
+        ["NN_SEED: line 2 ignored, the board reads line 1 (the first)"],
+    ),
     "triple quotes": (b'NN_LAYERS = """2,4,1"""\n', ["NN_LAYERS: " + UNREADABLE + "2,3,3,1"]),
     "text after the quote": (b'NN_LOSS = "bce" mse\n', ["NN_LOSS: " + UNREADABLE + "mse"]),
     "no value": (b"NN_SEED =\n", ["NN_SEED: " + UNREADABLE + "0"]),
