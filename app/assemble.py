@@ -99,6 +99,10 @@ def start(scene, events, ticks_ms, settings, problems=(), *, storage=None, log=p
         log("starting fresh: " + reason)
     loop = Loop(scene, events, ticks_ms, trainer, composer, settings, log=log, autosave=autosave)
     if problems:
-        keys = [problem.split(":")[0][:16] for problem in problems[:4]]
-        loop.notice("BAD SETTINGS:\n" + "\n".join(keys), SETTINGS_NOTICE_MS)
+        keys = []
+        for problem in problems:
+            key = problem.split(":")[0][:16]
+            if key not in keys:  # a key with two problems is named once
+                keys.append(key)
+        loop.notice("BAD SETTINGS:\n" + "\n".join(keys[:4]), SETTINGS_NOTICE_MS)
     return loop

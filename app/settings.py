@@ -87,40 +87,78 @@ def _parse(kind, value, check):
 OUR_PREFIXES = ("NN_", "PULSE_", "BACKWARD_", "FAST_", "LED_", "SHOW_", "CHECKPOINT_")
 
 
-def unknown_keys(path):
-    """Keys in the settings file that look like ours but are not (typos such as NN_LAYER).
+def _scan(path, problems):
+    """Read the settings file line by line as the board's os.getenv does and report each line
+    of ours it ignores; {key: line number} of the lines it reads, the first for each key.
 
-    Keys of CircuitPython itself (CIRCUITPY_*) or of other programs are left alone.
-    A missing or unreadable file has none.
+    Keys of CircuitPython itself (CIRCUITPY_*) or of other programs are left alone. A missing
+    or unreadable file has none. Read as bytes: text mode would also end lines at a lone CR,
+    which the board does not.
     """
-    known = [spec[0] for spec in SPECS]
-    unknown = []
+    read = {}
+    header = 0  # the [table] line that ends the file for the board
+    number = 0
     try:
-        with open(path) as lines:
+        with open(path, "rb") as lines:
             for line in lines:
-                key = line.split("=")[0].strip()
-                if "=" in line and key.startswith(OUR_PREFIXES) and key not in known:
-                    unknown.append(key)
-    except (OSError, UnicodeError):
+                number += 1
+                line = line.strip()
+                if line.startswith(b"[") and not header:
+                    header = number
+                at = line.find(b"=")
+                key = line[:at].strip()
+                bom = key.startswith(b"\xef\xbb\xbf")  # part of the key to the board
+                if bom:
+                    key = key[3:].strip()
+                try:
+                    key = key.decode()  # only the key: the board never decodes comments
+                except UnicodeError:
+                    continue
+                if at < 0 or not key.upper().startswith(OUR_PREFIXES):
+                    continue
+                why = _ignored(key, number, header, bom, read)
+                if why:
+                    problems.append("%s: %s" % (key, why))
+                else:
+                    read[key] = number
+    except OSError:
         pass
-    return unknown
+    return read
+
+
+def _ignored(key, number, header, bom, read):
+    """Why the board does not read line ``number``, which sets ``key``, or None."""
+    if not any(spec[0] == key.upper() for spec in SPECS):
+        return "unknown setting, ignored (see README)"
+    if header:
+        return "line %d ignored, the board stops at the [section] on line %d" % (number, header)
+    if bom:
+        return "line %d ignored, it starts with a BOM (save the file without one)" % number
+    if key != key.upper():
+        return "line %d ignored, keys are case-sensitive (%s)" % (number, key.upper())
+    if key in read:
+        return "line %d ignored, the board reads line %d (the first)" % (number, read[key])
+    return None
 
 
 def read(getenv, path=None):
     """(settings, problems): every key's parsed value, and one "KEY: why" line per bad key.
 
     ``getenv(key)`` returns the raw value or None (``os.getenv`` on the board); ``path``
-    names the settings file, checked for unknown keys.
+    names the settings file, checked for lines the board ignores or cannot read.
     """
     settings = {}
     problems = []
-    if path is not None:
-        for key in unknown_keys(path):
-            problems.append("%s: unknown setting, ignored (see README)" % key)
+    lines = {} if path is None else _scan(path, problems)
     for key, default, kind, check, _ in SPECS:
         raw = getenv(key)
         settings[key] = _parse(kind, default, check)
         if raw is None:
+            if key in lines:  # the board found the line but not a value it can read
+                problems.append(
+                    "%s: line %d unreadable to the board (check its quotes); using %s"
+                    % (key, lines[key], default)
+                )
             continue
         try:
             settings[key] = _parse(kind, raw, check)

@@ -80,7 +80,7 @@ def main(argv=None):
     overrides = {} if args.seed is None else {"NN_SEED": args.seed}
     try:
         settings = read_settings(args.settings, overrides)
-    except (OSError, ValueError) as error:
+    except OSError as error:
         print("cannot read settings %s: %s" % (args.settings, error), file=sys.stderr)
         return 2
     recorder = GifRecorder(scale=args.scale, fps=args.fps) if args.gif else None

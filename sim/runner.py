@@ -1,24 +1,23 @@
 """Run the device's code.py on the PC, unmodified, against the stand-in hardware.
 
-The runner feeds settings.toml to ``os.getenv`` the way CircuitPython does (every value
-as a string), advances the virtual clock one frame per ``display.refresh()``, records
-frames, shows the optional window, and stops code.py's endless loop by raising
-``StopSimulation`` from the refresh hook once enough batches have been printed.
+The runner lays out a stand-in CIRCUITPY drive, whose settings.toml the stand-in for the
+board's ``os.getenv`` (sim.devices.getenv) reads as CircuitPython does, advances the virtual
+clock one frame per ``display.refresh()``, records frames, shows the optional window, and
+stops code.py's endless loop by raising ``StopSimulation`` from the refresh hook once enough
+batches have been printed.
 """
 
 import contextlib
 import io
 import os
-import re
 import sys
 import tempfile
 import time
-import tomllib
 from collections import deque
 from pathlib import Path
 
 from sim.clock import VirtualClock
-from sim.devices import install
+from sim.devices import getenv, install
 from tools.circuitpy import ENTRY, FONTS, PACKAGES, SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +28,19 @@ class StopSimulation(Exception):
 
 
 def read_settings(path, overrides=None):
-    """settings.toml as the board's os.getenv sees it: {key: str}, plus ``overrides``."""
-    values = tomllib.loads(Path(path).read_text()) if path else {}
-    values.update(overrides or {})
-    return {key: str(value) for key, value in values.items()}
+    """The bytes of the drive's settings.toml: the file at ``path`` as it is, with each of
+    ``overrides`` ({key: value}) written in place of the line the board reads for that key,
+    or as a new first line where it reads none (the first matching line wins)."""
+    data = Path(path).read_bytes()
+    for key, value in sorted((overrides or {}).items()):
+        text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        line = ('%s = "%s"' % (key, text)).encode()
+        found = getenv.line_of(data, key)
+        if found is None:
+            data = line + b"\n" + data
+        else:
+            data = data[: found[0]] + line + data[found[1] :]
+    return data
 
 
 class SerialTee(io.TextIOBase):
@@ -66,46 +74,20 @@ class SerialTee(io.TextIOBase):
 
 
 @contextlib.contextmanager
-def _getenv_from(settings):
-    saved = os.getenv
-
-    def getenv(key, default=None):
-        return settings.get(key, default)
-
-    os.getenv = getenv
-    try:
-        yield
-    finally:
-        os.getenv = saved
-
-
-def settings_toml(settings):
-    """settings.toml text for {key: str}: whole numbers bare, everything else quoted."""
-    lines = []
-    for key in sorted(settings):
-        value = settings[key]
-        if re.fullmatch(r"-?[0-9]+", value):
-            lines.append("%s = %s" % (key, value))
-        else:
-            lines.append('%s = "%s"' % (key, value.replace("\\", "\\\\").replace('"', '\\"')))
-    return "\n".join(lines) + "\n"
-
-
-@contextlib.contextmanager
 def circuitpy_drive(settings):
     """A temporary folder laid out like the CIRCUITPY drive, as the working directory.
 
-    The project's device files (tools/circuitpy.py) are linked in and ``settings`` written as
-    its settings.toml, so code.py finds everything where it would on the board. Packages
-    import from the repository the links point to, not through the drive: a module first
-    imported during one run stays importable after its drive is gone (app.memory releases
-    and later re-imports modules, across runs in one process too).
+    The project's device files (tools/circuitpy.py) are linked in and ``settings`` (bytes,
+    from read_settings) written as its settings.toml, so code.py finds everything where it
+    would on the board. Packages import from the repository the links point to, not through
+    the drive: a module first imported during one run stays importable after its drive is
+    gone (app.memory releases and later re-imports modules, across runs in one process too).
     """
     saved = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="CIRCUITPY-") as drive:
         for name in (ENTRY, *PACKAGES, FONTS):
             os.symlink(ROOT / name, Path(drive) / name)
-        (Path(drive) / SETTINGS).write_text(settings_toml(settings))
+        (Path(drive) / SETTINGS).write_bytes(settings)
         os.chdir(drive)
         sys.path.insert(0, str(ROOT))
         try:
@@ -116,9 +98,10 @@ def circuitpy_drive(settings):
 
 
 class Simulation:
-    """One run of code.py. ``batches``: stop after this many batches (None = until the window
-    closes); then keep running ``tail_ms`` more, plus with ``last_pulse`` the run's own
-    PULSE_MS and BACKWARD_PULSE_MS, so the last batch's pulses are seen.
+    """One run of code.py with ``settings`` (read_settings' bytes) as the drive's settings.toml.
+    ``batches``: stop after this many batches (None = until the window closes); then keep
+    running ``tail_ms`` more, plus with ``last_pulse`` the run's own PULSE_MS and
+    BACKWARD_PULSE_MS, so the last batch's pulses are seen.
 
     ``loop`` is the app's Loop that code.py started (its ``settings`` are the validated
     ones), read from code.py's globals.
@@ -205,7 +188,6 @@ class Simulation:
                 nvm_path=self.nvm_path,
                 on_refresh=self._on_refresh,
             ) as board,
-            _getenv_from(self.settings),
             circuitpy_drive(self.settings) as drive,
             contextlib.redirect_stdout(self.serial),
         ):

@@ -218,6 +218,7 @@ def parse_tuple(line):
 def run_code(
     *,
     overrides=None,
+    settings=ROOT / "settings.toml",
     presses="",
     until_ms=None,
     batches=None,
@@ -226,13 +227,13 @@ def run_code(
     watch=None,
     keep_frames=True,
 ):
-    """Run code.py, unmodified, in the simulator with settings.toml plus SHORT_RUN and
-    ``overrides``; record a Frame per refresh until ``until_ms`` of virtual time (or
-    ``batches``). The Loop code.py builds is the simulation's ``loop``.
+    """Run code.py, unmodified, in the simulator with ``settings`` (the shipped settings.toml)
+    plus SHORT_RUN and ``overrides``; record a Frame per refresh until ``until_ms`` of virtual
+    time (or ``batches``). The Loop code.py builds is the simulation's ``loop``.
 
     ``nvm_path`` keeps microcontroller.nvm in that file; ``watch(simulation, loop)`` is
     called after every refresh; ``keep_frames=False`` records no Frames (long runs)."""
-    settings = read_settings(ROOT / "settings.toml", {**SHORT_RUN, **(overrides or {})})
+    settings = read_settings(settings, {**SHORT_RUN, **(overrides or {})})
     frames = []
 
     def on_frame(simulation):

@@ -23,8 +23,8 @@ from nn import checkpoint
 from render.frame import FrameComposer
 from render.readout import format_loss
 from render.scene import MESSAGE_COLOUR
+from sim.devices import getenv, supervisor
 from sim.devices import nvm as nvm_module
-from sim.devices import supervisor
 from sim.runner import ROOT, read_settings
 from tests.sim_helpers import BOX, SHORT_RUN, hue, parse_tuple, run_code, text_picture
 
@@ -38,8 +38,8 @@ SLOT_SIZE = nvm_module.NVM_SIZE // 2
 
 def training_settings(overrides=None):
     """The validated settings code.py reads for settings.toml + SHORT_RUN + ``overrides``."""
-    values = read_settings(ROOT / "settings.toml", {**SHORT_RUN, **(overrides or {})})
-    return settings_module.read(values.get)[0]
+    data = read_settings(ROOT / "settings.toml", {**SHORT_RUN, **(overrides or {})})
+    return settings_module.read(lambda key: getenv.lookup(data, key))[0]
 
 
 def stored(path, overrides=None):
@@ -484,11 +484,17 @@ def test_a_read_only_nvm_is_reported_once_and_training_goes_on(
             "NN_LAYERS",
             "settings.toml: NN_LAYERS: network [2, 3, 3, 3, ",
         ),
+        (
+            {"nn_layers": "2,4,1"},
+            "nn_layers",
+            "settings.toml: nn_layers: line 1 ignored, keys are case-sensitive (NN_LAYERS)",
+        ),
     ],
-    ids=["typo", "thirty-layers"],
+    ids=["typo", "thirty-layers", "lowercase"],
 )
 def test_a_settings_mistake_is_named_shown_and_the_defaults_train(overrides, key, report):
-    """A misspelt key (NN_LAYER) or a 30-layer NN_LAYERS: one console line naming the key,
+    """A misspelt key (NN_LAYER), a 30-layer NN_LAYERS or a lowercase nn_layers, which the
+    board does not read: one console line naming the key,
     before the banner; "BAD SETTINGS:" and the key on the matrix for 6 s; the default
     2-3-3-1 network trains."""
     run = run_code(overrides=overrides, until_ms=7000)
@@ -504,6 +510,34 @@ def test_a_settings_mistake_is_named_shown_and_the_defaults_train(overrides, key
     shown = run.between(0, 6000)
     assert all(f.picture.region(OUTSIDE_BOX) == expected for f in shown)
     assert not any(f.message for f in run.between(6010, 7000))
+    assert len(run.batch_lines()) >= 3
+
+
+def test_lines_the_board_skips_or_cannot_read_are_named_and_shown(tmp_path):
+    """The shipped settings.toml behind an unterminated NN_LAYERS line, with a [section] and
+    an NN_SEED line after it: the console names each line the board skips or cannot read,
+    the matrix each key once, and the default network trains with the run's seed (the
+    NN_SEED after the [section] does not count)."""
+    shipped = (ROOT / "settings.toml").read_bytes()
+    layers = 2 + [line[:10] for line in shipped.split(b"\n")].index(b"NN_LAYERS ")
+    header = 2 + shipped.count(b"\n")
+    path = tmp_path / "settings.toml"
+    path.write_bytes(b'NN_LAYERS = "2,4,1\n' + shipped + b"[extra]\nNN_SEED = 3\n")
+    run = run_code(settings=path, until_ms=7000)
+    assert run.lines[:4] == [
+        "settings.toml: NN_LAYERS: line %d ignored, the board reads line 1 (the first)" % layers,
+        "settings.toml: NN_SEED: line %d ignored, the board stops at the [section] on line %d"
+        % (header + 1, header),
+        "settings.toml: NN_LAYERS: line 1 unreadable to the board (check its quotes);"
+        " using 2,3,3,1",
+        "nn-matrix: 2-3-3-1 sigmoid->sigmoid, loss mse, momentum lr 0.5 constant, batch 32,"
+        " regression data, seed %d" % SHORT_RUN["NN_SEED"],
+    ]
+    message = text_picture(
+        "BAD SETTINGS:\nNN_LAYERS\nNN_SEED", (1, 1), colour=MESSAGE_COLOUR, line_spacing=1.2
+    )
+    expected = message.region(OUTSIDE_BOX)
+    assert all(f.picture.region(OUTSIDE_BOX) == expected for f in run.between(0, 6000))
     assert len(run.batch_lines()) >= 3
 
 

@@ -1,11 +1,13 @@
 """settings.toml values: parsed as the board returns them, every bad value reported."""
 
-import tomllib
+import ast
 from pathlib import Path
 
 import pytest
 
 from app import settings
+from sim.devices import getenv
+from tests.device import run_circuitpython, run_micropython
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {key: default for key, default, _, _, _ in settings.SPECS}
@@ -26,14 +28,13 @@ def test_defaults_when_nothing_is_set():
 
 
 def test_shipped_settings_file_is_valid_and_matches_defaults():
-    """The settings.toml we ship parses cleanly and equals the defaults, string or int."""
-    values = tomllib.loads((ROOT / "settings.toml").read_text())
-    assert set(values) == set(DEFAULTS)
-    for as_text in (False, True):  # CircuitPython 10.2 returns every value as a string
-        shipped = {k: str(v) if as_text else v for k, v in values.items()}
-        config, problems = read(shipped)
-        assert problems == []
-        assert config == read({})[0]
+    """The board reads every key from the settings.toml we ship, each value equal to the
+    default, and the file has nothing to report."""
+    data = (ROOT / "settings.toml").read_bytes()
+    assert all(getenv.lookup(data, key) is not None for key in DEFAULTS)
+    config, problems = settings.read(lambda key: getenv.lookup(data, key), ROOT / "settings.toml")
+    assert problems == []
+    assert config == read({})[0]
 
 
 def test_good_values_of_both_types():
@@ -143,3 +144,123 @@ def test_a_new_activation_in_nn_is_a_valid_setting_and_trains(monkeypatch):
         "NN_ACTIVATION: 'softplus' is not one of identity/leaky_relu/relu/sigmoid/softsign/tanh;"
         " using sigmoid"
     ]
+
+
+# What the board ignores or misreads in a settings file, as the app reports it.
+UNREADABLE = "line 1 unreadable to the board (check its quotes); using "
+FILE_REPORTS = {
+    "a lowercase key": (
+        b'nn_layers = "2,4,1"\nNN_SEED = 3\n',
+        ["nn_layers: line 1 ignored, keys are case-sensitive (NN_LAYERS)"],
+    ),
+    "a key after a [section]": (
+        b"NN_SEED = 3\n[extra]\nNN_BATCH_SIZE = 8\n",
+        ["NN_BATCH_SIZE: line 3 ignored, the board stops at the [section] on line 2"],
+    ),
+    "a duplicate key": (
+        b'NN_DATASET = "xor"\nNN_LOSS = "bce"\nNN_DATASET = "circles"\n',
+        ["NN_DATASET: line 3 ignored, the board reads line 1 (the first)"],
+    ),
+    "a BOM": (
+        b'\xef\xbb\xbfNN_LAYERS = "2,4,1"\nNN_SEED = 3\n',
+        ["NN_LAYERS: line 1 ignored, it starts with a BOM (save the file without one)"],
+    ),
+    "an unterminated string": (
+        b'NN_DATASET = "xor\nNN_SEED = 3\n',
+        ["NN_DATASET: " + UNREADABLE + "regression"],
+    ),
+    "a bad first of two": (
+        b'NN_DATASET = "xor\nNN_DATASET = "circles"\n',
+        [
+            "NN_DATASET: line 2 ignored, the board reads line 1 (the first)",
+            "NN_DATASET: " + UNREADABLE + "regression",
+        ],
+    ),
+    "a comment that is not UTF-8": (
+        b"NN_SEED = 3 # caf\xe9 in Latin-1\nNN_SEED = 4\n",
+        ["NN_SEED: line 2 ignored, the board reads line 1 (the first)"],
+    ),
+    "triple quotes": (b'NN_LAYERS = """2,4,1"""\n', ["NN_LAYERS: " + UNREADABLE + "2,3,3,1"]),
+    "text after the quote": (b'NN_LOSS = "bce" mse\n', ["NN_LOSS: " + UNREADABLE + "mse"]),
+    "no value": (b"NN_SEED =\n", ["NN_SEED: " + UNREADABLE + "0"]),
+    "single quotes": (
+        b"NN_ACTIVATION = 'tanh'\n",
+        [
+            "NN_ACTIVATION: \"'tanh'\" is not one of identity/leaky_relu/relu/sigmoid/tanh;"
+            " using sigmoid"
+        ],
+    ),
+    "hex": (b"NN_SEED = 0x10\n", ["NN_SEED: '0x10' is not a whole number; using 0"]),
+    "CR alone": (
+        b"NN_SEED = 3\rNN_BATCH_SIZE = 8\r",
+        ["NN_SEED: '3\\rNN_BATCH_SIZE = 8' is not a whole number; using 0"],
+    ),
+    "what the board reads well": (
+        b"NN_LEARNING_RATE = 0.05\r\n"
+        b"NN_SEED = 1_000 # underscores\r\n"
+        b"CIRCUITPY_WEB_API_PORT = 80\r\n"
+        b"# NN_SEED = 4\r\n"
+        b"OTHER = 'x'\r\n"
+        b"[other.program]\r\n"
+        b"key = 1\r\n",
+        [],
+    ),
+}
+
+
+def read_file(data, folder):
+    """app.settings.read on ``data`` as settings.toml, through the simulator's os.getenv."""
+    path = folder / "settings.toml"
+    path.write_bytes(data)
+    return settings.read(lambda key: getenv.lookup(data, key), str(path))
+
+
+@pytest.mark.parametrize("name", sorted(FILE_REPORTS))
+def test_what_the_board_ignores_or_misreads_is_reported(name, tmp_path):
+    """Each line the board skips (lowercase key, after a [section], a duplicate, behind a BOM)
+    or cannot read (its default used) is one "KEY: why" line, with an ASCII key for the matrix."""
+    data, expected = FILE_REPORTS[name]
+    _, problems = read_file(data, tmp_path)
+    assert problems == expected
+    assert all(problem.split(":")[0].isascii() for problem in problems)  # shown on the matrix
+
+
+def test_reported_lines_keep_the_values_the_board_reads(tmp_path):
+    """The board's values stand: the first of two lines, the lines before a [section]."""
+    config, _ = read_file(FILE_REPORTS["a duplicate key"][0], tmp_path)
+    assert (config["NN_DATASET"], config["NN_LOSS"]) == ("xor", "bce")
+    config, _ = read_file(FILE_REPORTS["a key after a [section]"][0], tmp_path)
+    assert (config["NN_SEED"], config["NN_BATCH_SIZE"]) == (3, 32)
+    config, _ = read_file(FILE_REPORTS["what the board reads well"][0], tmp_path)
+    assert (config["NN_LEARNING_RATE"], config["NN_SEED"]) == (0.05, 1000)
+
+
+REPORT_SCRIPT = """
+import os
+import sys
+sys.path.append(%r)
+from app import settings
+for folder, answers in %r:
+    os.chdir(folder)
+    getenv = os.getenv if sys.implementation.name == "circuitpython" else answers.get
+    print(repr(settings.read(getenv, "settings.toml")[1]))
+"""
+
+
+@pytest.mark.parametrize("interpreter", ["micropython", "circuitpython"])
+def test_the_reports_are_the_same_on_the_device_interpreters(interpreter, tmp_path):
+    """The same report lines on the MicroPython wheel (given the simulator's answers) and on
+    the board-faithful CircuitPython with its own os.getenv, which reads each file itself."""
+    cases = []
+    for number, name in enumerate(sorted(FILE_REPORTS)):
+        data = FILE_REPORTS[name][0]
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        (folder / "settings.toml").write_bytes(data)
+        answers = {key: getenv.lookup(data, key) for key in DEFAULTS}
+        cases.append((str(folder), answers))
+    run = run_circuitpython if interpreter == "circuitpython" else run_micropython
+    result = run(REPORT_SCRIPT % (str(ROOT), cases), heap="256K")
+    assert result.returncode == 0, result.stderr + result.stdout
+    problems = [ast.literal_eval(line) for line in result.stdout.splitlines()]
+    assert problems == [FILE_REPORTS[name][1] for name in sorted(FILE_REPORTS)]

@@ -113,3 +113,24 @@ def test_a_bad_pulse_setting_is_named_and_the_default_used_as_on_the_board(tmp_p
         in result.stdout.splitlines()
     )
     assert (tmp_path / "sim-out" / "last.png").is_file()
+
+
+def test_a_file_that_is_not_toml_runs_as_on_the_board(tmp_path):
+    """A settings file no TOML parser takes (a key twice, an unterminated string, a bare
+    word) runs as the board runs it: the first NN_SEED, with --seed written over it, the
+    rest reported, and the defaults where the board reads nothing."""
+    (tmp_path / "settings.toml").write_bytes(
+        b'NN_SEED = 2\r\nNN_SEED = 3\r\nNN_DATASET = "xor\r\nNN_LOSS = bce\r\n'
+    )
+    result = simulator(
+        "--settings", "settings.toml", "--seed", "4", "--batches", "1", "--gif", "", "--png", "",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "settings.toml: NN_SEED: line 2 ignored, the board reads line 1 (the first)",
+        "settings.toml: NN_DATASET: line 3 unreadable to the board (check its quotes);"
+        " using regression",
+        "nn-matrix: 2-3-3-1 sigmoid->sigmoid, loss bce, momentum lr 0.5 constant, batch 32,"
+        " regression data, seed 4",
+    ]

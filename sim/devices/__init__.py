@@ -1,12 +1,13 @@
 """The CircuitPython modules Blinka lacks, as desktop stand-ins for the Matrix Portal M4.
 
 ``install`` puts them into ``sys.modules`` under the board's module names (``board``,
-``rgbmatrix``, ``framebufferio``, ``keypad``, ``supervisor``, ``microcontroller``, ``nvm``)
-and makes ``os.uname()`` describe a Matrix Portal M4, which is how
-``adafruit_matrixportal.matrix.Matrix`` picks the MTX_* pins. Everything is put back on exit,
-so tests can install many times in one process. Modules that code.py imports while
-installed keep references to the stand-ins; those are the same module objects every time,
-so a later install drives them again.
+``rgbmatrix``, ``framebufferio``, ``keypad``, ``supervisor``, ``microcontroller``, ``nvm``),
+makes ``os.uname()`` describe a Matrix Portal M4, which is how
+``adafruit_matrixportal.matrix.Matrix`` picks the MTX_* pins, and makes ``os.getenv`` read
+settings.toml in the current folder (the drive) as the board does (sim/devices/getenv.py).
+Everything is put back on exit, so tests can install many times in one process. Modules
+that code.py imports while installed keep references to the stand-ins; those are the same
+module objects every time, so a later install drives them again.
 """
 
 import contextlib
@@ -23,6 +24,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 from sim.devices import (
     board,
     framebufferio,
+    getenv,
     keypad,
     microcontroller,
     nvm,
@@ -85,9 +87,10 @@ def install(clock, *, key_script=(), nvm_path=None, on_refresh=None):
         raise RuntimeError("sim.devices.install() is already active")
     handle = SimulatedBoard(clock, keypad.KeySource(clock, key_script), nvm.ByteArray(nvm_path))
     saved_modules = {name: sys.modules.get(name) for name in STAND_INS}
-    saved_uname = os.uname
+    saved_uname, saved_getenv = os.uname, os.getenv
     sys.modules.update(STAND_INS)
     os.uname = _matrix_portal_uname
+    os.getenv = getenv.getenv
     supervisor.use_clock(clock)
     keypad.use_source(handle.buttons)
     microcontroller.nvm = handle.nvm
@@ -101,7 +104,7 @@ def install(clock, *, key_script=(), nvm_path=None, on_refresh=None):
         microcontroller.nvm = None
         keypad.use_source(None)
         supervisor.use_clock(None)
-        os.uname = saved_uname
+        os.uname, os.getenv = saved_uname, saved_getenv
         for name, module in saved_modules.items():
             if module is None:
                 del sys.modules[name]
