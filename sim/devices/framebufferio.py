@@ -45,6 +45,7 @@ class FramebufferDisplay(BusDisplay):
         # __new__ has registered this display.
         self._framebuffer = framebuffer
         self._refresh_lock = threading.Lock()
+        self._auto_refresh = False  # read by that thread; BusDisplay.__init__ sets it later
         # The display core's width and height are the rotated ones, its area the native one.
         width, height = framebuffer.width, framebuffer.height
         if rotation % 180 == 90:
