@@ -23,6 +23,9 @@ import gc
 from .table import Table
 
 gc.collect()
+from . import rng  # noqa: E402
+
+gc.collect()
 from . import activations, losses  # noqa: E402
 
 gc.collect()
@@ -86,6 +89,7 @@ __all__ = [
     "make_xor",
     "minmax_scale",
     "problems",
+    "rng",
     "schedules",
     "standardise",
     "train_test_split",

@@ -9,6 +9,7 @@ gradients (weights, biases and dL/da for every node). Nothing is allocated per
 sample.
 """
 
+from . import rng
 from .gradients import Gradients
 from .optim import SGD
 from .schedules import Constant
@@ -141,11 +142,10 @@ class Trainer:
             pass
 
     def _shuffle(self):
-        import random
-
         order = self._order
-        for k in range(len(order) - 1, 0, -1):  # Fisher-Yates on the module-level generator
-            m = random.randrange(k + 1)
+        below = rng.below
+        for k in range(len(order) - 1, 0, -1):  # Fisher-Yates on nn.rng's stream
+            m = below(k + 1)
             order[k], order[m] = order[m], order[k]
 
     def _finish_batch(self):
