@@ -104,9 +104,14 @@ class Trainer:
     def restart(self):
         """Back to epoch 0 with the network's current weights (call after randomise()).
 
+        The samples go back to their first order too, so the batches from here depend only
+        on the data and nn.rng's stream, not on the shuffles before.
         ``diverged`` turns True after a batch whose loss or updated parameters are not
         finite (a learning rate far too high); the caller decides how to recover.
         """
+        order = self._order
+        for k in range(len(order)):
+            order[k] = k
         self.optimizer.reset()
         self._sums.zero()
         self.epoch = 0
