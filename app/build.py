@@ -3,7 +3,7 @@
 import random
 
 import nn
-from nn import optim, schedules
+from nn import optim, rng, schedules
 
 
 def trainer(settings, seed):
@@ -38,13 +38,15 @@ def trainer(settings, seed):
 
 
 def fresh_seed():
-    """A new seed (settings seed 0). CircuitPython seeds its generator from the hardware
-    random source at boot, so this differs on every boot and every restart."""
+    """A new seed (settings seed 0), from the interpreter's own ``random``: CircuitPython
+    seeds it from the hardware random source at boot, so this differs on every boot and
+    every restart. Everything a seed makes comes from nn.rng instead."""
     return random.randrange(1, 1 << 29)  # stays a small int on the board (31-bit)
 
 
 def restart(trainer, seed):
-    """Fresh weights from ``seed`` and training back at epoch 0 (same data)."""
-    random.seed(seed)
+    """Fresh weights from ``seed`` and training back at epoch 0 (same data); the shuffles
+    go on from the same stream, so ``seed`` fixes the rest of the run too."""
+    rng.seed(seed)
     trainer.network.randomise()
     trainer.restart()

@@ -11,7 +11,7 @@ code: a program that has its data can drop them (app.memory does, on the board),
 keeps no reference to their functions; ``nn.problems`` imports them again if needed.
 """
 
-from . import activations, checkpoint, data, losses, problems, schedules
+from . import activations, checkpoint, data, losses, problems, rng, schedules
 from .gradients import Gradients
 from .network import Network
 from .optim import SGD
@@ -40,5 +40,6 @@ __all__ = [
     "data",
     "losses",
     "problems",
+    "rng",
     "schedules",
 ]

@@ -43,7 +43,7 @@ except ImportError:  # CPython without Blinka: nn needs no package beyond the in
 
 
 MAGIC = b"NNck"
-FORMAT_VERSION = const(1)
+FORMAT_VERSION = const(2)
 HEADER = "<4sBBBBIIIIIIf"
 HEADER_SIZE = const(36)  # struct.calcsize(HEADER)
 FLAG_BEST_LOSS = const(1)
@@ -243,8 +243,8 @@ def restore(trainer, state):
     into a live Trainer, filling every list in place.
 
     Training resumes at the start of epoch ``state.epoch`` with a fresh shuffle (an epoch
-    cut short is trained again in full). Seed the random generator from ``state.seed``
-    first if the data set is rebuilt from it. Raises ValueError for another shape.
+    cut short is trained again in full). Rebuild the data set from ``state.seed`` (through
+    nn.rng) first. Raises ValueError for another shape.
     """
     if list(state.sizes) != list(trainer.network.sizes):
         raise ValueError(

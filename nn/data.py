@@ -2,31 +2,33 @@
 
 ``make_regression`` follows scikit-learn's generative model: standard normal
 features, ground-truth coefficients 100 * U(0, 1) on the informative features,
-Gaussian noise. Normal draws use Box-Muller (the board has no random.gauss).
+Gaussian noise. Normal draws use Box-Muller (the board has no random.gauss). Every draw
+comes from nn.rng, so a seed makes the same data on every interpreter (to its float
+precision: the board computes Box-Muller's log, cos and sin in single precision).
 """
 
 import math
-import random
 from array import array
 
+from . import rng
 from .table import Table, zeros
 
 _spare_normal = []  # Box-Muller makes normals in pairs; the second waits here
 
 
 def standard_normal():
-    """One N(0, 1) draw from the module-level generator (Box-Muller)."""
+    """One N(0, 1) draw from nn.rng's stream (Box-Muller)."""
     if _spare_normal:
         return _spare_normal.pop()
-    radius = math.sqrt(-2.0 * math.log(1.0 - random.random()))  # 1 - U avoids log(0)
-    angle = 2.0 * math.pi * random.random()
+    radius = math.sqrt(-2.0 * math.log(1.0 - rng.random()))  # 1 - U avoids log(0)
+    angle = 2.0 * math.pi * rng.random()
     _spare_normal.append(radius * math.sin(angle))
     return radius * math.cos(angle)
 
 
 def _reseed(seed):
     if seed is not None:
-        random.seed(seed)
+        rng.seed(seed)
         del _spare_normal[:]
 
 
@@ -39,7 +41,7 @@ def make_regression(
     """
     _reseed(seed)
     informative = min(n_informative, n_features)
-    coefficients = [100.0 * random.random() if f < informative else 0.0 for f in range(n_features)]
+    coefficients = [100.0 * rng.random() if f < informative else 0.0 for f in range(n_features)]
     features = zeros(n_samples * n_features)
     targets = zeros(n_samples)
     for k in range(n_samples):
@@ -64,8 +66,8 @@ def make_xor(n_samples=400, noise=0.0, seed=None, margin=0.1):
     features = zeros(2 * n_samples)
     targets = zeros(n_samples)
     for k in range(n_samples):
-        x0 = _away_from_zero(random.uniform(-1.0, 1.0), margin)
-        x1 = _away_from_zero(random.uniform(-1.0, 1.0), margin)
+        x0 = _away_from_zero(2.0 * rng.random() - 1.0, margin)
+        x1 = _away_from_zero(2.0 * rng.random() - 1.0, margin)
         targets[k] = 1.0 if x0 * x1 > 0 else 0.0
         features[2 * k] = x0 + noise * standard_normal()
         features[2 * k + 1] = x1 + noise * standard_normal()
@@ -80,7 +82,7 @@ def make_circles(n_samples=400, noise=0.05, factor=0.5, seed=None):
     for k in range(n_samples):
         inner = k % 2
         radius = factor if inner else 1.0
-        angle = 2.0 * math.pi * random.random()
+        angle = 2.0 * math.pi * rng.random()
         features[2 * k] = radius * math.cos(angle) + noise * standard_normal()
         features[2 * k + 1] = radius * math.sin(angle) + noise * standard_normal()
         targets[k] = float(inner)
@@ -92,7 +94,7 @@ def shuffle_rows(X, y):
     values = X.values
     width = X.width
     for k in range(len(X) - 1, 0, -1):
-        m = random.randrange(k + 1)
+        m = rng.below(k + 1)
         y[k], y[m] = y[m], y[k]
         for f in range(width):
             a = k * width + f

@@ -12,9 +12,8 @@ allocate nothing per sample on the board.
 # ruff: noqa: SIM113
 
 import math
-import random
 
-from . import activations, losses
+from . import activations, losses, rng
 from .gradients import Gradients, zeros_like_layers, zeros_like_links
 
 
@@ -36,8 +35,7 @@ class Network:
     ``activation`` is used by the hidden layers and, unless ``output_activation`` is
     given, by the output layer. ``loss`` is "mse" (half squared error) or "bce"
     (binary cross-entropy, needs a sigmoid output). Weights and biases start uniform
-    in [-1, 1); ``seed`` seeds the module-level random generator first (the board has
-    no random.Random class).
+    in [-1, 1), drawn from nn.rng's stream; ``seed`` starts that stream first.
     """
 
     def __init__(self, sizes, activation="sigmoid", output_activation=None, seed=None, loss="mse"):
@@ -56,7 +54,7 @@ class Network:
         self._functions = [hidden[0]] * (links - 1) + [output[0]]
         self._derivatives = [hidden[1]] * (links - 1) + [output[1]]
         if seed is not None:
-            random.seed(seed)
+            rng.seed(seed)
         self.weights = zeros_like_links(self.sizes)
         self.biases = zeros_like_layers(self.sizes, first=1)
         self.randomise()
@@ -74,14 +72,15 @@ class Network:
         self._scratch_contributions = [[shared] * n for n in self.sizes[1:]]
 
     def randomise(self):
-        """Fresh weights and biases, uniform in [-1, 1), from the module-level generator."""
+        """Fresh weights and biases, uniform in [-1, 1), from nn.rng's stream (the same
+        values on every interpreter: 2 * u - 1 is exact for its 20-bit u)."""
         for layer in self.weights:
             for row in layer:
                 for i in range(len(row)):
-                    row[i] = random.random() * 2.0 - 1.0
+                    row[i] = rng.random() * 2.0 - 1.0
         for row in self.biases:
             for j in range(len(row)):
-                row[j] = random.random() * 2.0 - 1.0
+                row[j] = rng.random() * 2.0 - 1.0
 
     def forward(self, x):
         """Outputs for one input sequence, as a new list."""

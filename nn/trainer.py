@@ -9,6 +9,7 @@ gradients (weights, biases and dL/da for every node). Nothing is allocated per
 sample.
 """
 
+from . import rng
 from .gradients import Gradients
 from .optim import SGD
 from .schedules import Constant
@@ -103,9 +104,14 @@ class Trainer:
     def restart(self):
         """Back to epoch 0 with the network's current weights (call after randomise()).
 
+        The samples go back to their first order too, so the batches from here depend only
+        on the data and nn.rng's stream, not on the shuffles before.
         ``diverged`` turns True after a batch whose loss or updated parameters are not
         finite (a learning rate far too high); the caller decides how to recover.
         """
+        order = self._order
+        for k in range(len(order)):
+            order[k] = k
         self.optimizer.reset()
         self._sums.zero()
         self.epoch = 0
@@ -141,11 +147,10 @@ class Trainer:
             pass
 
     def _shuffle(self):
-        import random
-
         order = self._order
-        for k in range(len(order) - 1, 0, -1):  # Fisher-Yates on the module-level generator
-            m = random.randrange(k + 1)
+        below = rng.below
+        for k in range(len(order) - 1, 0, -1):  # Fisher-Yates on nn.rng's stream
+            m = below(k + 1)
             order[k], order[m] = order[m], order[k]
 
     def _finish_batch(self):

@@ -64,6 +64,26 @@ def test_randomise_and_restart_start_a_fresh_run():
     assert trainer.test_loss == trainer.network.loss_on(trainer.test_x, trainer.test_y)
 
 
+def test_a_restarted_trainer_trains_as_a_new_one():
+    """After rng.seed, randomise() and restart(), the batches are those of a new trainer whose
+    network was made from that seed: nothing of the shuffles before carries over."""
+    data = nn.problems.load("regression", 4)
+    trainer = nn.Trainer(nn.Network([2, 3, 3, 1]), *data, batch_size=32)
+    for _ in range(25):  # into the second epoch: the order has been shuffled
+        trainer.train_batch()
+    nn.rng.seed(9)
+    trainer.network.randomise()
+    trainer.restart()
+    restarted = []
+    for _ in range(40):
+        trainer.train_batch()
+        restarted.append(trainer.batch_loss)
+    fresh = nn.Trainer(nn.Network([2, 3, 3, 1], seed=9), *data, batch_size=32)
+    for loss in restarted:
+        fresh.train_batch()
+        assert fresh.batch_loss == loss
+
+
 def test_forward_equals_forward_trace():
     """Network.forward returns the same outputs as forward_trace, as a new list."""
     network = nn.Network([3, 4, 2], activation="tanh", output_activation="sigmoid", seed=5)

@@ -118,7 +118,7 @@ def test_gradients_match_torch_autograd(combination, sizes):
 def test_saturated_sigmoid_bce_matches_torch():
     """Large weights push BCE outputs to within 1e-3 of 0 and 1: the fused sigmoid + BCE
     gradient (a - y) and the loss still agree with autograd there."""
-    net, xs, ys = make_case([2, 3, 1], "tanh", "sigmoid", "bce", seed=4, batch=6)
+    net, xs, ys = make_case([2, 3, 1], "tanh", "sigmoid", "bce", seed=3, batch=6)
     for layer in net.weights:
         for row in layer:
             for i in range(len(row)):
