@@ -1,13 +1,12 @@
 """Frame composer: value order becomes brightness order, signs become red/blue, NaN stays dark,
 and a frame allocates nothing."""
 
-import contextlib
 import gc
-import io
 import tracemalloc
 
 import pytest
 
+from app import settings
 from render.colour import (
     LINK_NEGATIVE,
     LINK_NEUTRAL,
@@ -18,7 +17,8 @@ from render.colour import (
 from render.frame import FrameComposer
 from render.layout import Layout
 from render.timeline import forward_stages
-from tests.device import ROOT, mpy_cross_errors, run_micropython
+from sim.rgb565 import BLUE_BITS, GREEN_BITS, RED_BITS, panel_level, rgb888_to_rgb565
+from tests.device import BOARD_HEAP, ROOT, mpy_cross_errors, on_both
 from tests.sim_helpers import SIZES, per_link, per_node
 
 DURATION = 900
@@ -256,15 +256,15 @@ def test_show_passes_allocate_nothing_after_the_first(composer):
 
 RENDER_FILES = ["geometry", "layout", "normalise", "colour", "timeline", "frame"]
 
-# Runs unchanged under CPython and MicroPython: one forward and one backward pulse, folded into
-# a checksum of every colour of every frame.
-CHECKSUM_SCRIPT = """
+# Runs unchanged on CPython and the devices: three pulses (forward, backward, then forward over
+# NaN nodes in neutral colours) at the panel's bit depth, the app's default LED_BIT_DEPTH.
+FRAMES_SETUP = """
 from render.layout import Layout
 from render.frame import FrameComposer
 
 sizes = [2, 3, 3, 1]
-layout = Layout(sizes)
-composer = FrameComposer(layout, forward_ms=600, backward_ms=450, bit_depth=5)
+composer = FrameComposer(Layout(sizes), forward_ms=600, backward_ms=450, bit_depth=%d)
+FRAME_MS = 7
 
 
 def nodes(scale):
@@ -279,27 +279,49 @@ def links(scale):
     ]
 
 
-checksum = 0
-
-
-def run_pulse():
-    global checksum
+def show(number):
+    if number == 0:
+        composer.show_forward(nodes(0.4), links(1.0), links(-2.0))
+    elif number == 1:
+        composer.show_backward(nodes(0.01), links(0.003), links(1.5))
+    else:
+        composer.weight_colours = False
+        composer.show_forward(nodes(float("nan")), links(1.0), links(1.0))
+"""
+# The device prints every frame's colours, one frame a line.
+FRAMES_LOOP = """
+for number in range(3):
+    show(number)
     t = 0
     while not composer.pulse_done(t):
-        for colour in composer.colours_at(t):
-            checksum = (checksum * 31 + colour) % 1000000007
-        t += 7
-
-
-composer.show_forward(nodes(0.4), links(1.0), links(-2.0))
-run_pulse()
-composer.show_backward(nodes(0.01), links(0.003), links(1.5))
-run_pulse()
-composer.weight_colours = False
-composer.show_forward(nodes(float("nan")), links(1.0), links(1.0))
-run_pulse()
-print("checksum", checksum, layout.palette_size)
+        print(" ".join("%x" % colour for colour in composer.colours_at(t)))
+        t += FRAME_MS
 """
+
+# How far the device's frames may stray from CPython's float64 ones. A colour is step
+# int(y + 0.5) of its element's table, y = 63 * s * e (s the normalised value, e the
+# envelope). In units of the device's float (tests.device): the script's values are off by at
+# most 10 units of their pass's largest value (three literals, five operations, the scale, the
+# float32 store); s = (v - lowest) / (highest - lowest) takes the errors of v, lowest and
+# highest times highest / (highest - lowest) <= 1.2 in these passes, plus its own three
+# operations: 4 * 10 * 1.2 + 3 = 51 units; y gets 63 times that, and 64 times the 9 of e (the
+# ramp, the stage's start, the inverse, the phase, 2 - phase, the store), the product and the
+# + 0.5: 63 * 51 + 64 * 9 < STEP_UNITS, in steps. The boundary between steps k and k + 1 is at
+# y = k + 0.5, and moving t by dt moves e by dt / ramp, so y by 63 * s * dt / ramp >= y * dt /
+# ramp: a colour that rounding explains is one CPython shows within ramp * STEP_UNITS / (k +
+# 0.5) units of t, plus the device's clock arithmetic (t - start: 2 * t units). On the board
+# that is 0.5 ms at most (at step 0), 0.01 ms near step 30; on the wheel, below 1e-9 ms.
+STEP_UNITS = 4000
+
+
+def panel_levels(colour, bit_depth):
+    """The PWM level the panel drives on each channel for a palette colour 0xRRGGBB."""
+    pixel = rgb888_to_rgb565(colour >> 16, (colour >> 8) & 0xFF, colour & 0xFF)
+    return (
+        panel_level(pixel >> 11, RED_BITS, bit_depth),
+        panel_level((pixel >> 5) & 0x3F, GREEN_BITS, bit_depth),
+        panel_level(pixel & 0x1F, BLUE_BITS, bit_depth),
+    )
 
 
 @pytest.mark.parametrize("name", RENDER_FILES)
@@ -307,11 +329,43 @@ def test_compiles_for_the_board(name):
     assert mpy_cross_errors(ROOT / "render" / (name + ".py")) == ""
 
 
-def test_micropython_gives_the_same_frames_as_cpython():
-    result = run_micropython(CHECKSUM_SCRIPT, heap="64K")
+@on_both
+def test_the_device_shows_the_frames_cpython_shows(interpreter, record_property):
+    """Every colour of every frame lights the panel as on CPython (equal levels at the panel's
+    bit depth), or is a value on a step boundary: CPython itself shows the device's colour a
+    rounding error's worth of time (see STEP_UNITS) before or after."""
+    depth = settings.read({}.get)[0]["LED_BIT_DEPTH"]
+    result = interpreter.run(FRAMES_SETUP % depth + FRAMES_LOOP, heap=BOARD_HEAP)
     assert result.returncode == 0, result.stderr
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(CHECKSUM_SCRIPT, {})
-    assert result.stdout.strip() == printed.getvalue().strip()
-    assert result.stdout.startswith("checksum ")
+    frames = iter(result.stdout.splitlines())
+    reference = {}
+    exec(FRAMES_SETUP % depth, reference)
+    composer = reference["composer"]
+    hues = (NODE_WHITE, LINK_POSITIVE, LINK_NEGATIVE, LINK_NEUTRAL)
+    tables = [brightness_table(hue, bit_depth=depth) for hue in hues]
+    colours = on_boundary = 0
+    for number in range(3):
+        reference["show"](number)
+        t = 0
+        while not composer.pulse_done(t):
+            expected = list(composer.colours_at(t))
+            shown = [int(colour, 16) for colour in next(frames).split()]
+            assert len(shown) == len(expected) > 0
+            ramp = composer.timeline.ramp_ms
+            for index, (ours, theirs) in enumerate(zip(shown, expected)):
+                levels = panel_levels(ours, depth)
+                if levels == panel_levels(theirs, depth):
+                    continue
+                # Both colours of one table; k the lower step, each colour's first place in it
+                # (a table may repeat a colour, so this k is never too high).
+                both = [table for table in tables if ours in table and theirs in table]
+                assert both, (number, t, index, ours, theirs)
+                k = min(table.index(colour) for table in both for colour in (ours, theirs))
+                nudge = interpreter.unit * (ramp * STEP_UNITS / (k + 0.5) + 2 * t)
+                near = [composer.colours_at(t + dt)[index] for dt in (-nudge, nudge)]
+                assert levels in [panel_levels(c, depth) for c in near], (number, t, index)
+                on_boundary += 1
+            colours += len(expected)
+            t += reference["FRAME_MS"]
+    assert next(frames, None) is None and colours > 10000
+    record_property("colours on a step boundary", "%d of %d" % (on_boundary, colours))
