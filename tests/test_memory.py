@@ -12,7 +12,7 @@ import nn
 from app import memory
 from render.frame import FrameComposer
 from render.layout import Layout
-from tests.device import ROOT, run_micropython
+from tests.device import ROOT, on_both
 from tests.sim_helpers import FONT_PATH, run_code
 
 
@@ -114,13 +114,15 @@ print("given_back", built - after)
 """
 
 
-def test_micropython_gets_the_drawing_code_back():
-    """On real MicroPython the layout's code (all but its interned names) is freed."""
-    result = run_micropython(RELEASE_SCRIPT, heap="256K")
+@on_both
+def test_the_device_gets_the_drawing_code_back(interpreter):
+    """On the device the layout's code (all but its interned names) is freed."""
+    result = interpreter.run(RELEASE_SCRIPT)
     assert result.returncode == 0, result.stdout + result.stderr
     figures = dict(line.split() for line in result.stdout.splitlines())
     imported, given_back = int(figures["imported_and_built"]), int(figures["given_back"])
-    # What stays: the composer (about 5 KB) and the layout's names in the qstr pool.
+    # What stays: the composer and the layout's names in the qstr pool (measured: 6.3 KB on
+    # the wheel, 3.1 KB on the board-faithful build).
     assert given_back > 6 * 1024, figures
     assert imported - given_back < 7 * 1024, figures
 

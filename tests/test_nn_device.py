@@ -243,7 +243,8 @@ def flat_numbers(text):
 # targets in [0, 1], activation derivatives at most 1) are at most the size of the network's
 # largest number: so the bound is absolute, in units of that size (never below 1). A small
 # gradient is a sum whose terms cancel, so its error relative to itself can be far larger
-# (board, measured: 1.2 units of the largest number at most, 99 units of a small gradient).
+# (measured on the board: 0.8 units of the largest number at most, but 99 units of the
+# smallest gradient relative to itself; on the wheel: none, bit for bit).
 GRADIENT_OPERATIONS = 50
 
 

@@ -21,7 +21,7 @@ from app import build, settings
 from bench import interpreters
 from nn import rng
 from nn.table import Table, zeros
-from tests.device import ROOT, run_circuitpython, run_micropython
+from tests.device import ROOT, on_both, run_circuitpython, run_micropython
 
 SMALL_INT = 1 << 30  # the board's small ints are 31-bit signed: anything from 2**30 on allocates
 SEEDS = (0, 1, 2, 7, 0xFFFF, 0x10000, 123456789, SMALL_INT - 1)  # NN_SEED is 0 .. 2**30 - 1
@@ -181,12 +181,6 @@ for seed in %r:
 """ % (SEEDS,)
 
 
-def sequence_on(run):
-    result = run(SEQUENCE_SCRIPT)  # each interpreter's default heap: only the numbers matter
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def cpython_sequence():
     result = interpreters.run_cpython(SEQUENCE_SCRIPT, timeout=120)
@@ -195,14 +189,13 @@ def cpython_sequence():
     return result.stdout
 
 
-def test_the_wheel_draws_the_same_numbers_as_cpython(cpython_sequence):
-    """Integers, bounded integers and floats (bit for bit) for eight seeds, 0 to 2**30 - 1."""
-    assert sequence_on(run_micropython) == cpython_sequence
-
-
-def test_the_board_faithful_interpreter_draws_the_same_numbers_as_cpython(cpython_sequence):
-    """The same on 32-bit CircuitPython with 30-bit floats: the floats too, bit for bit."""
-    assert sequence_on(run_circuitpython) == cpython_sequence
+@on_both
+def test_the_device_draws_the_same_numbers_as_cpython(cpython_sequence, interpreter):
+    """Integers, bounded integers and floats for eight seeds, 0 to 2**30 - 1, bit for bit:
+    on the 32-bit board-faithful build with its 30-bit floats too."""
+    result = interpreter.run(SEQUENCE_SCRIPT)  # only the numbers matter, not the heap
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == cpython_sequence
 
 
 def test_twenty_bit_floats_are_exact_on_the_board_and_twenty_one_are_not():

@@ -1,12 +1,12 @@
 """nn.Table behaves as a Python user expects of X from make_regression: ``X[k]`` is a row of
 numbers that prints as them, ``X[a:b]`` a Table sharing X's storage. The same checks run on
-CPython and on the unix MicroPython."""
+CPython and on both device interpreters."""
 
 import nn
 from nn.table import Table
-from tests.device import run_micropython
+from tests.device import on_both
 
-# Plain Python that runs unchanged on CPython and MicroPython (no pytest there); it prints
+# Plain Python that runs unchanged on CPython and the devices (no pytest there); it prints
 # "checked" when every assertion held. The values are exact in float32, so they print alike.
 CHECKS = """
 from array import array
@@ -73,9 +73,10 @@ def test_table_rows_and_slices_on_cpython(capsys):
     assert capsys.readouterr().out == "checked\n"
 
 
-def test_table_rows_and_slices_on_micropython():
-    """The same checks under the unix MicroPython."""
-    result = run_micropython(CHECKS)
+@on_both
+def test_table_rows_and_slices_on_the_device(interpreter):
+    """The same checks on the wheel and on the board-faithful build."""
+    result = interpreter.run(CHECKS)
     assert result.returncode == 0 and result.stdout.strip() == "checked", (
         result.stdout + result.stderr
     )

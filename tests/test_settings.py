@@ -7,7 +7,7 @@ import pytest
 
 from app import settings
 from sim.devices import getenv
-from tests.device import run_circuitpython, run_micropython
+from tests.device import on_both
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {key: default for key, default, _, _, _ in settings.SPECS}
@@ -247,7 +247,7 @@ for folder, answers in %r:
 """
 
 
-@pytest.mark.parametrize("interpreter", ["micropython", "circuitpython"])
+@on_both
 def test_the_reports_are_the_same_on_the_device_interpreters(interpreter, tmp_path):
     """The same report lines on the MicroPython wheel (given the simulator's answers) and on
     the board-faithful CircuitPython with its own os.getenv, which reads each file itself."""
@@ -259,8 +259,7 @@ def test_the_reports_are_the_same_on_the_device_interpreters(interpreter, tmp_pa
         (folder / "settings.toml").write_bytes(data)
         answers = {key: getenv.lookup(data, key) for key in DEFAULTS}
         cases.append((str(folder), answers))
-    run = run_circuitpython if interpreter == "circuitpython" else run_micropython
-    result = run(REPORT_SCRIPT % (str(ROOT), cases), heap="256K")
+    result = interpreter.run(REPORT_SCRIPT % (str(ROOT), cases), heap="256K")
     assert result.returncode == 0, result.stderr + result.stdout
     problems = [ast.literal_eval(line) for line in result.stdout.splitlines()]
     assert problems == [FILE_REPORTS[name][1] for name in sorted(FILE_REPORTS)]
