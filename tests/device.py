@@ -75,9 +75,9 @@ class Interpreter:
 
 
 # One operation's relative error, a rounding or a libm function within two ulps of its format:
-# - the wheel computes in double precision: 2**-53 a rounding, 2 ulps = 2**-51 relative at most
-#   (the upper end of a binade), so 2**-51 bounds both;
-# - the board computes in single precision, 2**-24 a rounding, 2 ulps = 2**-22 for libm, then
+# - the wheel computes in double precision: 2**-53 a rounding, 2 ulps at most 2**-51 relative
+#   (at the bottom of a binade), so 2**-51 bounds both;
+# - the board computes in single precision, 2**-24 a rounding, 2 ulps at most 2**-22, then
 #   keeps the result in 30 bits: the low 2 of float32's 23 mantissa bits are dropped and refilled
 #   from the 2 above (tests/test_nn_random.py), up to 3 units of 2**-23 more. In all at most
 #   2**-22 + 3 * 2**-23 = 5 * 2**-23 < 2**-20: about 20 exact significant bits.
