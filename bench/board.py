@@ -14,7 +14,6 @@ goes on above any that fails). Both skip, saying why, without the interpreter (.
 
 import atexit
 import functools
-import os
 import shutil
 import subprocess
 import sys
@@ -148,14 +147,7 @@ def stand_ins_bytes(dest):
         "import gc\ngc.collect()\nbefore = gc.mem_alloc()\nimport %s\ngc.collect()\n"
         "print('stand_ins', gc.mem_alloc() - before)" % ", ".join(names)
     )
-    result = subprocess.run(
-        [str(interpreters.CIRCUITPYTHON), "-X", "heapsize=256K", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=str(dest),
-        env=dict(os.environ, MICROPYPATH=boot.PATH),
-    )
+    result = boot.run_script(dest, script, heap_kb=256, timeout=60)
     return parse(result.stdout)["stand_ins"][-1]
 
 

@@ -26,10 +26,11 @@ PATH = ".frozen:lib:stubs"
 TIMEOUT = 600
 
 
-def drive(folder, *, seed=1):
-    """The CIRCUITPY folder (a Path) written into ``folder``, stand-ins included."""
+def drive(folder, *, seed=1, root=ROOT):
+    """The CIRCUITPY folder (a Path) written into ``folder``, stand-ins included; ``root``:
+    the checkout (or a changed copy of it) whose code.py and packages it holds."""
     dest = Path(folder) / "CIRCUITPY"
-    build(dest)
+    build(dest, root=root)
     tool = mpy_cross()
     (dest / "stubs").mkdir()
     for source in sorted(STUBS.glob("*.py")):
@@ -88,14 +89,15 @@ def boot(
     in ``dest`` left it (else erased); ``modules``: print each module's file as it loads."""
     script = tuple(tuple(change) for change in parse_presses(presses)) if presses else ()
     prelude = PRELUDE % (keep_nvm, batches, frame_ms, show_ms, script)
+    code = prelude + (MODULES if modules else "") + "import code\n"
+    return run_script(dest, code, heap_kb=heap_kb, timeout=timeout)
+
+
+def run_script(dest, script, *, heap_kb, timeout=TIMEOUT):
+    """The finished interpreter process that ran ``script`` in the CIRCUITPY folder ``dest``
+    as code.py runs there (its modules, lib/, the stand-ins) in a ``heap_kb`` KB heap."""
     return subprocess.run(
-        [
-            str(interpreters.CIRCUITPYTHON),
-            "-X",
-            "heapsize=%dK" % heap_kb,
-            "-c",
-            prelude + (MODULES if modules else "") + "import code\n",
-        ],
+        [str(interpreters.CIRCUITPYTHON), "-X", "heapsize=%dK" % heap_kb, "-c", script],
         capture_output=True,
         text=True,
         timeout=timeout,
