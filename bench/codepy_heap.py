@@ -28,10 +28,12 @@ def _traced(name, globals=None, locals=None, fromlist=(), level=0):
     gc.collect()
     before = gc.mem_alloc()
     _nested.append(0)
-    module = _import(name, globals, locals, fromlist, level)
+    try:  # an ImportError is part of the run: the Adafruit libraries try typing
+        module = _import(name, globals, locals, fromlist, level)
+    finally:
+        inner = _nested.pop()
     gc.collect()
     added = gc.mem_alloc() - before
-    inner = _nested.pop()
     _nested[-1] += added
     where = globals.get("__name__", "?") if globals else "?"
     names = ",".join(fromlist) if isinstance(fromlist, tuple) else ""  # may be True
