@@ -1,4 +1,4 @@
-"""Benchmarks for the project's performance goals (issue 5): ``python -m bench`` or ``make bench``.
+"""Benchmarks for the project's performance goals (issues 5 and 11): ``make bench``.
 
 Each module measures one thing; ``__main__`` runs them all, prints a table and writes
 bench-results.json (see BENCHMARKS.md). The machine is shared and noisy, so every ratio is
@@ -6,10 +6,13 @@ taken between measurements interleaved in one run, and figures are medians over 
 
 - training: our pure-Python training against NumPy doing the same job (p1), with the NumPy
   versions in reference
-- frame_vs_sample: one animation frame against one training sample under MicroPython (p2)
+- frame_vs_sample: one animation frame against one training sample, per interpreter (p2)
 - writes: bitmap and palette writes per frame in the simulator (p3)
 - sim_speed: simulator frames per second and GIF encoding time (p4)
 - heap: peak and growth of the MicroPython heap over a long run (p5)
+- board: p5 and code.py's heap (p8) on the board-faithful CircuitPython, from the bundle's
+  .mpy files; boot runs code.py there (boardstubs/ standing in for the board's modules), and
+  codepy_heap shows where its heap goes
 - device: the bodies of p2 and p5, which run under MicroPython (run by interpreters)
 - timing, report: medians and interleaving; the goals, the table and the JSON file
 """

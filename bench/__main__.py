@@ -1,6 +1,6 @@
 """python -m bench: measure the performance goals, print a table, write bench-results.json.
 
-python -m bench              every benchmark, full length (a minute or so)
+python -m bench              every benchmark, full length (a few minutes)
 python -m bench --quick      the same figures from short runs (seconds; for tests)
 python -m bench --only p1,p3 just those benchmarks
 """
@@ -14,8 +14,10 @@ import time
 with contextlib.redirect_stdout(io.StringIO()):  # Blinka's "GENERIC_X86 not supported" banner
     import displayio  # noqa: F401
 
-from bench import frame_vs_sample, heap, interpreters, report, sim_speed, training, writes
+from bench import board, frame_vs_sample, heap, interpreters, report, sim_speed, training, writes
 
+# The board-faithful figures' search for the smallest heap, quick: 8 KB steps, no window.
+QUICK_SEARCH = {"step": 8, "window": 0}
 # name: (what it measures, full-length options, quick options)
 BENCHMARKS = {
     "p1": (training.measure, {"epochs": 4, "rounds": 15}, {"epochs": 1, "rounds": 3}),
@@ -27,7 +29,15 @@ BENCHMARKS = {
         {"runs": 1, "batches": 2, "gif_pulse_ms": 40},
     ),
     "p5": (heap.measure, {"batches": 1000, "growth_from": 100}, {"batches": 60, "growth_from": 30}),
+    "p5_board": (
+        board.measure_p5,
+        {"batches": 1000, "growth_from": 100},
+        {"batches": 60, "growth_from": 30, **QUICK_SEARCH},
+    ),
+    "p8": (board.measure_p8, {"batches": 100}, {"batches": 5, **QUICK_SEARCH}),
 }
+# Benchmarks with figures on the board-faithful CircuitPython (../shared), left out without it.
+ON_THE_BOARD = ("p2", "p5_board", "p8")
 
 
 def _arguments(argv):
@@ -52,6 +62,10 @@ def _arguments(argv):
 def main(argv=None):
     """Run the chosen benchmarks; print the table; write the JSON file. Returns 0."""
     args = _arguments(sys.argv[1:] if argv is None else argv)
+    skipped = {}
+    missing = board.missing() if set(args.names) & set(ON_THE_BOARD) else None
+    if missing:
+        skipped["board"] = "figures on the board-faithful CircuitPython: " + missing
     figures = {}
     for name in args.names:
         measure, full, quick = BENCHMARKS[name]
@@ -60,8 +74,10 @@ def main(argv=None):
         figures.update(measure(**(quick if args.quick else full)))
         print("%s done in %.1f s" % (name, time.perf_counter() - start), file=sys.stderr)
     print(report.table(figures))
+    for name, reason in skipped.items():
+        print("skipped (%s): %s" % (name, reason))
     notes = report.machine(interpreters.micropython_version())
-    report.write(args.out, figures, notes, args.quick)
+    report.write(args.out, figures, notes, args.quick, skipped)
     print("written: %s" % args.out)
     return 0
 

@@ -76,18 +76,19 @@ def parse(stdout):
     return figures
 
 
-def run(module, options="", *, micropython=True, heap="256K", timeout=900):
+def run(module, options="", *, micropython=True, heap="256K", timeout=900, interpreter=MICROPYTHON):
     """``bench.device.<module>.main(<options>)`` in a new interpreter; its figures.
 
+    ``micropython``: under ``interpreter`` (the wheel's, or CIRCUITPYTHON), else CPython.
     Raises RuntimeError with the interpreter's output if it fails (MemoryError included).
     """
     call = "from bench.device.%s import main\nmain(%s)" % (module, options)
     if micropython:
-        result = run_micropython(call, heap=heap, timeout=timeout)
+        result = run_micropython(call, heap=heap, timeout=timeout, interpreter=interpreter)
     else:
         result = run_cpython(call, timeout=timeout)
     if result.returncode:
-        where = "MicroPython (heap %s)" % heap if micropython else "CPython"
+        where = "%s (heap %s)" % (Path(interpreter).name, heap) if micropython else "CPython"
         raise RuntimeError(
             "bench.device.%s failed under %s:\n%s%s"
             % (module, where, result.stdout[-2000:], result.stderr[-2000:])

@@ -48,7 +48,7 @@ INTERPRETER = Path(
         ROOT.parent / "shared" / "tools" / "circuitpython-m4" / "bin" / "circuitpython-unix-m4",
     )
 )
-STUBS = Path(__file__).resolve().parent / "board_stubs"
+STUBS = ROOT / "boardstubs"
 LIBRARIES = ("adafruit_bitmap_font", "adafruit_display_text", "adafruit_matrixportal")
 LIBRARY_FILES = ("adafruit_ticks.py",)
 PACKAGES = ("nn", "render", "app")  # app/ once the application moves out of render/

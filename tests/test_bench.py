@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bench import training
+from bench import board, training
 from bench.report import GOALS
 from tests.device import ROOT
 
@@ -44,6 +44,19 @@ EXPECTED_KEYS = {
     "p5_code_kept_kb",
     "p5_qstr_kb",
 }
+# The figures on the board-faithful CircuitPython, there only with ../shared.
+BOARD_KEYS = {
+    "p2_frame_vs_sample_board",
+    "p2_frame_us_board",
+    "p2_sample_us_board",
+    "p5_heap_kb_board",
+    "p5_live_kb_board",
+    "p5_heap_growth_kb_board",
+    "p8_codepy_heap_kb_board",
+    "p8_ready_kb_board",
+    "p8_stand_ins_kb_board",
+    "p8_batches_board",
+}
 
 
 def test_quick_bench_writes_every_figure_as_a_number(tmp_path):
@@ -58,14 +71,40 @@ def test_quick_bench_writes_every_figure_as_a_number(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(out.read_text())
-    assert set(figures) >= EXPECTED_KEYS
-    for key in EXPECTED_KEYS:
+    missing = board.missing()
+    expected = EXPECTED_KEYS if missing else EXPECTED_KEYS | BOARD_KEYS
+    assert set(figures) >= expected
+    for key in expected:
         value = figures[key]
         assert isinstance(value, (int, float)) and not isinstance(value, bool), key
         assert value == value, key  # not NaN
-    assert set(figures["goals_met"]) == set(GOALS)
+    if missing:  # the board's figures are left out, and the file and the table say why
+        assert not set(figures) & BOARD_KEYS
+        assert missing in figures["skipped"]["board"] and missing in result.stdout
+        assert set(figures["goals_met"]) == {key for key in GOALS if not key.endswith("_board")}
+    else:
+        assert figures["skipped"] == {}
+        assert set(figures["goals_met"]) == set(GOALS)
     assert figures["quick"] is True
     assert "p1_train_vs_numpy" in result.stdout  # the table was printed
+
+
+def test_without_the_board_interpreter_its_figures_are_skipped_with_the_reason(
+    monkeypatch, tmp_path, capsys
+):
+    from bench.__main__ import main
+
+    monkeypatch.setattr(board, "missing", lambda: "no interpreter in this test")
+    out = tmp_path / "bench-results.json"
+    assert main(["--quick", "--only", "p5_board,p8", "--out", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    assert figures["skipped"] == {
+        "board": "figures on the board-faithful CircuitPython: no interpreter in this test"
+    }
+    assert not set(figures) & BOARD_KEYS and figures["goals_met"] == {}
+    assert "skipped (board): figures on the board-faithful CircuitPython: no interpreter" in (
+        capsys.readouterr().out
+    )
 
 
 def test_numpy_references_train_exactly_like_nn():

@@ -335,8 +335,8 @@ def test_app_loads_from_the_mpy_files_and_trains_on_the_board_faithful_interpret
     print(result.stdout)
 
 
-# Every module of nn, app and render that runs without displayio, the layout first as the
-# app draws first; then the heap the imported code keeps.
+# Every module of nn, app and render that runs without displayio, the layout first (the
+# largest module); then the heap the imported code keeps.
 IMPORT_SCRIPT = """
 import sys
 sys.path.append("lib")

@@ -1,5 +1,7 @@
 """displayio's objects, holding about the heap the board's take: a Bitmap's pixel words and
-a Palette's entries (8 bytes each) as bytearrays; nothing is drawn."""
+a Palette's entries (8 bytes each); nothing is drawn, a Palette keeps its colours."""
+
+from array import array
 
 
 def release_displays():
@@ -26,18 +28,20 @@ class Bitmap:
 
 
 class Palette:
+    # 8 bytes an entry as on the board: the 0xRRGGBB colour (what the display stand-in
+    # reports) and room for the forms the board caches.
     def __init__(self, color_count, *, dither=False):
-        self._entries = bytearray(8 * color_count)
+        self._entries = array("L", bytes(8 * color_count))
         self._count = color_count
 
     def __len__(self):
         return self._count
 
     def __setitem__(self, index, colour):
-        pass
+        self._entries[2 * index] = colour
 
     def __getitem__(self, index):
-        return 0
+        return self._entries[2 * index]
 
     def make_transparent(self, index):
         pass
