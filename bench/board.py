@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from bench import boot, interpreters
 from bench.interpreters import parse
@@ -84,13 +85,14 @@ def _completed(result, finished):
     )
 
 
-def soak_drive(dest):
-    """Add the soak's modules, compiled, to the bundle folder ``dest``."""
+def soak_drive(dest, *, root=boot.ROOT):
+    """Add the soak's modules, compiled, to the bundle folder ``dest``; ``root``: the
+    checkout (or a changed copy of it) they come from."""
     tool = mpy_cross()
     for name in SOAK_MODULES:
         target = dest / (name[:-3] + ".mpy")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(compile_module(boot.ROOT / name, name, tool))
+        target.write_bytes(compile_module(Path(root) / name, name, tool))
 
 
 def soak(dest, heap_kb, batches, growth_from):

@@ -7,7 +7,7 @@ shows the BATCHES-th batch, counted from the "(batch, best, test)" lines code.py
 after FRAMES frames (0: no limit either way). Every SHOW_MS of the clock (0: never) it prints
 what the panel would show: ``shown <ms> <batches> <layers> <colours>``, one 1 (shown) or 0
 (hidden) per layer of the root group, then the bottom layer's palette in hex.
-bench.tricks sets FRAMES in its copy of this file; bench.boot sets the others before code.py.
+bench.boot sets them before code.py (bench.tricks runs code.py through it).
 """
 
 import builtins
