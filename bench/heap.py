@@ -54,21 +54,19 @@ def measure(*, batches=1000, growth_from=100):
         "p5_heap_size_kb": heap_kb,
         # Set-up, step by step (see bench.device.heap_soak): what stays, what is given back.
         "p5_start_kb": soak["heap_start"] * kb,
-        "p5_render_code_kb": (soak["heap_render_code"] - soak["heap_start"]) * kb,
-        "p5_render_objects_kb": (soak["heap_render_built"] - soak["heap_render_code"]) * kb,
-        "p5_drawing_released_kb": (soak["heap_render_built"] - soak["heap_render_ready"]) * kb,
-        "p5_nn_code_kb": (soak["heap_nn_code"] - soak["heap_render_ready"]) * kb,
-        "p5_trainer_kb": (soak["heap_trainer_built"] - soak["heap_nn_code"]) * kb,
-        "p5_data_released_kb": (soak["heap_trainer_built"] - soak["heap_ready"]) * kb,
+        "p5_nn_code_kb": (soak["heap_nn_code"] - soak["heap_start"]) * kb,
+        "p5_render_code_kb": (soak["heap_render_code"] - soak["heap_nn_code"]) * kb,
+        "p5_trainer_kb": (soak["heap_trainer_built"] - soak["heap_render_code"]) * kb,
+        "p5_data_released_kb": (soak["heap_trainer_built"] - soak["heap_data_released"]) * kb,
+        "p5_render_objects_kb": (soak["heap_render_built"] - soak["heap_data_released"]) * kb,
+        "p5_drawing_released_kb": (soak["heap_render_built"] - soak["heap_drawing_released"]) * kb,
         "p5_ready_kb": soak["heap_ready"] * kb,
         # Compiled code that stays for the whole run, interned names included.
         "p5_code_kept_kb": (
             soak["heap_render_code"]
             - soak["heap_start"]
-            - (soak["heap_render_built"] - soak["heap_render_ready"])
-            + soak["heap_nn_code"]
-            - soak["heap_render_ready"]
-            - (soak["heap_trainer_built"] - soak["heap_ready"])
+            - (soak["heap_trainer_built"] - soak["heap_data_released"])
+            - (soak["heap_render_built"] - soak["heap_drawing_released"])
         )
         * kb,
         "p5_qstr_kb": soak["qstr_n_total_bytes"] * kb,

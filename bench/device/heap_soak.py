@@ -62,16 +62,21 @@ def main(
     """Print ``name value`` lines: set-up heap steps, peaks, growth and data bytes; with
     ``count``, also the boxed floats (the walk needs heap of its own: use a large heap).
 
-    Set-up makes the composer first (the layout is built, used and released with the
-    other drawing modules), then the data, network and trainer (the data modules released
-    once the data exists). app.start builds before it draws (app.memory), but this run,
-    without the rest of code.py, needs less heap this way round (board-faithful
-    CircuitPython, from .mpy files: 61 KB against 68 KB).
+    Set-up follows code.py, so that this measures what the app does: app.settings imports
+    the nn package, then checks the shape with render.layout; app.start imports the frame
+    composer and app.memory, and app.memory.set_up builds the data, network and trainer,
+    releases the data modules, builds the composer and releases the drawing modules. (Drawing
+    before nn is even imported needs about 10 KB less heap here, but code.py cannot: its
+    settings check needs nn first. BENCHMARKS.md, "RAM-saving tricks".)
     """
     gc.collect()
     print("heap_start", gc.mem_alloc())
-    # The layout first, as on the board (app.settings checks the shape with it): it is the
-    # largest module to compile, and compiling needs the most room while the heap is empty.
+    from nn import problems
+    from nn.network import Network
+    from nn.trainer import Trainer
+
+    gc.collect()
+    print("heap_nn_code", gc.mem_alloc())
     from render.layout import Layout
 
     gc.collect()
@@ -80,18 +85,6 @@ def main(
 
     gc.collect()
     print("heap_render_code", gc.mem_alloc())
-    composer = FrameComposer(Layout(SIZES), forward_ms=pulse_ms, backward_ms=3 * pulse_ms)
-    del Layout
-    gc.collect()
-    print("heap_render_built", gc.mem_alloc())
-    memory.release(memory.DRAWING_MODULES)
-    print("heap_render_ready", gc.mem_alloc())
-    from nn import problems
-    from nn.network import Network
-    from nn.trainer import Trainer
-
-    gc.collect()
-    print("heap_nn_code", gc.mem_alloc())
     train_x, train_y, test_x, test_y = problems.load("regression", seed=seed)
     del problems
     network = Network(SIZES, seed=seed)
@@ -100,6 +93,13 @@ def main(
     gc.collect()
     print("heap_trainer_built", gc.mem_alloc())
     memory.release(memory.DATA_MODULES)
+    print("heap_data_released", gc.mem_alloc())
+    composer = FrameComposer(Layout(SIZES), forward_ms=pulse_ms, backward_ms=3 * pulse_ms)
+    del Layout
+    gc.collect()
+    print("heap_render_built", gc.mem_alloc())
+    memory.release(memory.DRAWING_MODULES)
+    print("heap_drawing_released", gc.mem_alloc())
     print("heap_ready", gc.mem_alloc())
     peak_live = peak_raw = live_from = live_end = 0
     for batch in range(1, batches + 1):
