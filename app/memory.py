@@ -10,8 +10,8 @@ The order of set-up matters too (``set_up``): the data set's arrays are the larg
 blocks a run allocates (6 KB in one piece), so they are made first, while the free heap is
 still in one piece; drawing the picture afterwards leaves holes (the Layout's garbage) that
 only small objects need later. On the board-faithful CircuitPython, code.py from the .mpy
-bundle needs 18 KB less heap this way than drawing first (BENCHMARKS.md). This module is
-the only place that collects garbage for this policy.
+bundle needs 9-10 KB less heap this way than drawing first (bench.tricks T5, BENCHMARKS.md).
+This module is the only place that collects garbage for this policy.
 """
 
 import gc
