@@ -1,6 +1,7 @@
 """Set-up code gives its RAM back: app.memory's rule, nn's on-demand helpers, the app's order."""
 
 import gc
+import importlib
 import os
 import subprocess
 import sys
@@ -59,6 +60,21 @@ def test_released_data_modules_import_again(restore_modules):
     assert list(nn.problems.load("xor", seed=3)[1]) == list(first[1])  # as an attribute too
     with pytest.raises(AttributeError, match="no_such_name"):
         nn.no_such_name  # noqa: B018
+
+
+def test_set_up_builds_first_and_draws_once_the_data_modules_are_gone(restore_modules):
+    """app.memory.set_up's order (bench.tricks T5): build, the data modules go, draw, the
+    drawing modules go."""
+    importlib.import_module("render.layout")  # loaded before set-up, as app.settings does
+    steps = []
+
+    def step(name):
+        steps.append((name, "nn.data" in sys.modules, "render.layout" in sys.modules))
+        return name
+
+    assert memory.set_up(lambda: step("draw"), lambda: step("build")) == ("draw", "build")
+    assert steps == [("build", True, True), ("draw", False, True)]
+    assert not set(memory.SET_UP_MODULES) & set(sys.modules)
 
 
 class Display:
