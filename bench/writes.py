@@ -67,7 +67,7 @@ def measure(*, batches=2):
             batches=batches,
             fps=FPS,
             on_frame=on_frame,
-            tail_ms=BACKWARD_PULSE_MS + PULSE_MS,  # the last batch's backward pulse too
+            last_pulse=True,  # the last batch's pulses, backward included
         )
         simulation.run(stdout=io.StringIO())
     pixels, palette = [], []
