@@ -8,7 +8,8 @@ from nn import optim, rng, schedules
 
 def trainer(settings, seed):
     """A ready nn.Trainer for validated ``settings`` (see app.settings), seeded with ``seed``."""
-    # Imported here, not with this module, so app.memory can give its code back after.
+    # Looked up at each call, never kept by this module: app.memory releases nn.problems
+    # after set-up, and this import loads it again if a later call needs it.
     from nn import problems
 
     train_x, train_y, test_x, test_y = problems.load(settings["NN_DATASET"], seed=seed)

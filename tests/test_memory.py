@@ -229,3 +229,9 @@ def test_released_modules_import_again_in_a_second_run_of_the_same_process():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["1", "1"]
+
+
+def test_the_app_releases_exactly_the_modules_nn_calls_set_up_code():
+    """app.memory names its data modules itself (importing nn for them would cost a script
+    that only releases the drawing code); they must stay the ones nn re-imports on demand."""
+    assert set(memory.DATA_MODULES) == {"nn." + name for name in nn.SET_UP_MODULES}
