@@ -9,16 +9,15 @@ file with stand-in hardware, and reads the running ``loop`` from its globals.
 import os
 
 import board
-import displayio
 import keypad
 import microcontroller
 import supervisor
-from adafruit_bitmap_font.bdf import BDF
 from adafruit_matrixportal.matrix import Matrix
 
 import app
 from app import settings
 from render.scene import Scene
+from render.text import Font
 
 config, problems = settings.read(os.getenv, "settings.toml")
 
@@ -31,10 +30,8 @@ display.auto_refresh = False  # the loop refreshes once per frame, after the pal
 # queues presses even while a batch is training.
 keys = keypad.Keys((board.BUTTON_UP, board.BUTTON_DOWN), value_when_pressed=False, pull=True)
 
-# The BDF loader alone: bitmap_font.load_font would also compile the PCF, TTF and LVGL
-# parsers (~27 KB of source) that this font never needs. The file stays open because
-# glyphs are read from it when a text first needs them.
-font = BDF(open("fonts/tiny5.bdf", "rb"), displayio.Bitmap)  # noqa: SIM115
+with open("fonts/tiny5.bdf") as bdf:
+    font = Font(bdf)
 
 # Checkpoints go to the 8 KB nvm: writable while CIRCUITPY is mounted on a computer.
 scene = Scene(display, font)

@@ -110,30 +110,9 @@ TRICKS = {
             "app": [(MEMORY, move(SET_UP_DRAW, "    built = build()\n"))],
         },
     ),
-    "T6": (
-        "code.py loads the font with adafruit_bitmap_font.bdf, not bitmap_font.load_font",
-        {
-            "app": [
-                (
-                    "code.py",
-                    substitute(
-                        r"^from adafruit_bitmap_font\.bdf import BDF$",
-                        "from adafruit_bitmap_font.bitmap_font import load_font",
-                    ),
-                ),
-                (
-                    "code.py",
-                    substitute(
-                        r"BDF\(open\((\"[^\"]+\"), \"rb\"\), displayio\.Bitmap\)",
-                        r"load_font(\1, displayio.Bitmap)",
-                    ),
-                ),
-            ]
-        },
-    ),
 }
 # Every trick off at once (T5 last: it moves lines that T3 edits).
-ALL_OFF = ("T3", "T4", "T5", "T6")
+ALL_OFF = ("T3", "T4", "T5")
 
 
 def variant_edits(name, run):

@@ -63,28 +63,15 @@ class TileGrid:
 
 
 class Group:
-    # Attributes set in __init__ under private names, as a C type would: a Label (a Group
-    # subclass) replaces ``scale`` with a property of its own.
     def __init__(self, *, scale=1, x=0, y=0):
-        self._scale = scale
+        self.scale = scale
         self.x = x
         self.y = y
         self.hidden = False
         self._layers = []
 
-    @property
-    def scale(self):
-        return self._scale
-
-    @scale.setter
-    def scale(self, value):
-        self._scale = value
-
     def append(self, layer):
         self._layers.append(layer)
-
-    def pop(self, index=-1):
-        return self._layers.pop(index)
 
     def __len__(self):
         return len(self._layers)

@@ -17,6 +17,16 @@ HEIGHT = 32
 BOX_X, BOX_Y, BOX_W, BOX_H = 47, 27, 17, 5
 BOX = frozenset((x, y) for x in range(BOX_X, BOX_X + BOX_W) for y in range(BOX_Y, BOX_Y + BOX_H))
 FONT_PATH = str(ROOT / "fonts" / "tiny5.bdf")
+
+
+def load_font():
+    """The readout font as code.py loads it (render.text)."""
+    from render.text import Font
+
+    with open(FONT_PATH) as bdf:
+        return Font(bdf)
+
+
 # Short pulses keep a simulated run to a few seconds of virtual time.
 SHORT_RUN = {"PULSE_MS": 40, "BACKWARD_PULSE_MS": 80, "FAST_FORWARD_BATCHES": 2, "NN_SEED": 5}
 
@@ -182,8 +192,8 @@ class Frame:
         self.sample_in_batch = trainer.sample_in_batch
         self.paused = loop.paused
         self.curve_view = loop.curve_view
-        self.message = not loop.scene.message.hidden
-        self.readout = loop.scene.readout.text
+        self.message = loop.scene.message_text is not None
+        self.readout = loop.scene.readout_text
 
 
 class Run:

@@ -14,7 +14,7 @@ from app import memory
 from render.frame import FrameComposer
 from render.layout import Layout
 from tests.device import ROOT, on_both
-from tests.sim_helpers import FONT_PATH, run_code
+from tests.sim_helpers import load_font, run_code
 
 
 @pytest.fixture
@@ -86,14 +86,12 @@ class Display:
 
 
 def test_composer_and_scene_do_not_keep_the_layout_alive():
-    from adafruit_bitmap_font import bitmap_font
-
     from render.scene import Scene
 
     layout = Layout([2, 3, 3, 1])
     layout_alive = weakref.ref(layout)
     composer = FrameComposer(layout)
-    scene = Scene(Display(), bitmap_font.load_font(FONT_PATH))
+    scene = Scene(Display(), load_font())
     scene.draw_network(layout)
     del layout
     gc.collect()

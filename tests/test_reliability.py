@@ -116,7 +116,7 @@ class FirstFrame:
                 "epoch": trainer.epoch,
                 "batches": trainer.batches,
                 "best": trainer.best_loss,
-                "readout": loop.scene.readout.text,
+                "readout": loop.scene.readout_text,
             }
 
 
@@ -321,7 +321,7 @@ def readout_watch(problems):
     the trainer's finite best loss, or "--" when there is none."""
 
     def watch(simulation, loop):
-        text = loop.scene.readout.text
+        text = loop.scene.readout_text
         best = loop.trainer.best_loss
         if not (best is None or math.isfinite(best)) or text != format_loss(best):
             problems.append((simulation.clock.now_ms, text, best))
@@ -356,7 +356,7 @@ def test_a_learning_rate_of_a_million_diverges_recovers_and_settles(monkeypatch,
 
     def watch(simulation, loop):
         readout_watch(readout_problems)(simulation, loop)
-        if not loop.scene.message.hidden and loop.scene.message.text == DIVERGED_NOTICE:
+        if loop.scene.message_text == DIVERGED_NOTICE:
             notices.append(simulation.clock.now_ms)
 
     run = run_code(

@@ -4,7 +4,6 @@ the RGBMatrix framebuffer that adafruit_matrixportal builds, checked pixel by pi
 import statistics
 
 import pytest
-from adafruit_bitmap_font import bitmap_font
 
 from app import build
 from app import settings as app_settings
@@ -18,12 +17,12 @@ from sim.counting import count_writes
 from sim.devices import install
 from tests.sim_helpers import (
     BOX,
-    FONT_PATH,
     SIZES,
     element_pixels,
     hue,
     link_hues,
     link_pixels,
+    load_font,
     per_link,
     per_node,
     picture_of,
@@ -40,7 +39,7 @@ INF = float("inf")
 
 @pytest.fixture(scope="module")
 def font():
-    return bitmap_font.load_font(FONT_PATH)
+    return load_font()
 
 
 class Panel:
