@@ -5,7 +5,8 @@
 // REQUEST_JSON: {"exec": "python code"} runs that code on the site's files and prints its
 // lines; or {"options": {...main.start's...}, "frames": N, "presses": [[frame, key, pressed]],
 // "nvm": hex or null} boots the app, runs until a deterministic run stops (or N frames),
-// and prints one JSON object: lines, problems, settings_toml, frame, done, frames, nvm.
+// and prints one JSON object: lines, problems, settings_toml, settings, frame, done, frames,
+// map_updates and palette_updates (refreshes that sent each), nvm.
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -48,6 +49,8 @@ if (request.exec !== undefined) {
     frame: panel.frame(),
     done,
     frames,
+    map_updates: panel.mapUpdates,
+    palette_updates: panel.paletteUpdates,
     nvm: stored,
   }) + "\n");
 }

@@ -62,7 +62,9 @@ export class Panel {
     this.cells = new Uint16Array(WIDTH * HEIGHT);
     this.colours = new Uint32Array(1 << 16);
     this.changed = true; // since the canvas was last drawn
-    this.updates = 0;
+    this.updates = 0; // refreshes received
+    this.mapUpdates = 0; // ... that changed the index map
+    this.paletteUpdates = 0; // ... that changed palette entries
   }
 
   // What displayio.PanelDisplay.refresh sends: a rectangle of the index map (w 0: none) and
@@ -78,6 +80,8 @@ export class Panel {
       this.colours[hexNumber(entries, at, 4)] = hexNumber(entries, at + 8, 4);
     }
     this.updates++;
+    if (w) this.mapUpdates++;
+    if (entries.length) this.paletteUpdates++;
     if (w || entries.length) this.changed = true;
   }
 
