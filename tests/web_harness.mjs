@@ -16,8 +16,8 @@ const request = JSON.parse(requestText);
 const load = (name) => import(pathToFileURL(path.join(site, name)).href);
 const { boot, interpreter } = await load("engine.mjs");
 const { loadMicroPython } = await load("micropython.mjs");
-const names = JSON.parse(fs.readFileSync(path.join(site, "py", "files.json"), "utf8"));
-const files = names.map((name) => [name, fs.readFileSync(path.join(site, "py", name))]);
+const texts = JSON.parse(fs.readFileSync(path.join(site, "python.json"), "utf8"));
+const files = texts.map(([name, text]) => [name, new TextEncoder().encode(text)]);
 const lines = [];
 const log = (line) => lines.push(line);
 

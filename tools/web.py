@@ -2,13 +2,13 @@
 
 DEST gets the page (web/index.html, style.css and its JavaScript modules), the
 MicroPython-WebAssembly interpreter from web/node_modules (``npm ci`` in web/ installs the
-version pinned in web/package-lock.json) and, under py/, the Python files the page runs,
-laid out as on the CIRCUITPY drive: code.py's packages and fonts (tools/circuitpy.py) and
-settings.toml; the Adafruit library modules they import in lib/, from the pinned packages,
-found by the bundle's import walk from the page's entry; the page's stand-ins for the
-board's modules (web/python/, at the top); and the settings reader the page shares with the
-simulator (tools/settings_toml.py). py/files.json lists them for the page to load. Every
-URL is relative, so DEST works from any folder of any static host.
+version pinned in web/package-lock.json) and python.json: the files the page's Python runs,
+as [[path, text], ...] in one download, paths laid out as on the CIRCUITPY drive. They are
+code.py's packages and fonts (tools/circuitpy.py) and settings.toml; the Adafruit library
+modules they import in lib/, from the pinned packages, found by the bundle's import walk
+from the page's entry; the page's stand-ins for the board's modules (web/python/, at the
+top); and the settings reader the page shares with the simulator (tools/settings_toml.py).
+Every URL is relative, so DEST works from any folder of any static host.
 """
 
 import json
@@ -27,8 +27,7 @@ PAGE_FILES = ("index.html", "style.css", "engine.mjs", "page.mjs")
 INTERPRETER = WEB / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
 INTERPRETER_FILES = ("micropython.mjs", "micropython.wasm")
 JS_MODULES = frozenset({"webhost"})  # registered by web/engine.mjs, not files
-PYTHON = "py"
-MANIFEST = "files.json"
+PYTHON = "python.json"
 
 
 def python_files(root=ROOT, site=None):
@@ -61,7 +60,7 @@ def _clear(dest):
         raise BundleError("refusing to build into %s: it holds the repository" % dest)
     if not dest.exists():
         return
-    if not (dest / PYTHON / MANIFEST).is_file() or any(dest.glob("*.py")):
+    if not (dest / PYTHON).is_file() or any(dest.glob("*.py")):
         raise BundleError(
             "%s exists and is not an earlier build of the page: refusing to delete it" % dest
         )
@@ -82,14 +81,16 @@ def build(dest):
     dest.mkdir(parents=True)
     plan = {name: WEB / name for name in PAGE_FILES}
     plan.update({name: INTERPRETER / name for name in INTERPRETER_FILES})
-    plan.update({PYTHON + "/" + name: path for name, path in files.items()})
     for name, source in plan.items():
-        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest / name)
-    manifest = dest / PYTHON / MANIFEST
-    manifest.write_text(json.dumps(sorted(files), indent=0) + "\n")
-    written = [*plan, PYTHON + "/" + MANIFEST]
-    return [(name, (dest / name).stat().st_size) for name in sorted(written)]
+    texts = []
+    for name, path in files.items():
+        try:
+            texts.append([name, path.read_bytes().decode("utf-8")])
+        except UnicodeError:
+            raise BundleError("%s is not UTF-8 text, which python.json carries" % path) from None
+    (dest / PYTHON).write_text(json.dumps(texts, separators=(",", ":")) + "\n")
+    return [(name, (dest / name).stat().st_size) for name in sorted([*plan, PYTHON])]
 
 
 def main(argv=None):

@@ -9,7 +9,8 @@
 // python -m sim --batches N: simulated clock, as fast as it can, then it stops) and fps=F.
 // window.nnMatrix is for tests and measurements: frame() (the panel as 6144 r, g, b values,
 // the simulator's --png pixels), done, ready, firstFrameMs, pythonMs (Python time of the
-// latest frames), frames.
+// latest frames), frames; performance marks nn-matrix:files-fetched, nn-matrix:app-started
+// and nn-matrix:first-frame time the start.
 import { loadMicroPython } from "./micropython.mjs";
 import { WIDTH, HEIGHT, boot, panelTables } from "./engine.mjs";
 
@@ -153,6 +154,7 @@ function canvasPainter(panel, bitDepth) {
     if (!api.ready) {
       api.ready = true;
       api.firstFrameMs = performance.now();
+      performance.mark("nn-matrix:first-frame");
     }
   };
 }
@@ -374,23 +376,21 @@ function runDeterministic(page, batches, paint) {
   slice();
 }
 
+// The Python files as [path, bytes], from python.json (make web writes it).
 async function fetchFiles() {
-  const listing = await fetch("py/files.json");
-  if (!listing.ok) throw new Error(`py/files.json: HTTP ${listing.status}`);
-  const names = await listing.json();
-  return Promise.all(
-    names.map(async (name) => {
-      const response = await fetch(`py/${name}`);
-      if (!response.ok) throw new Error(`py/${name}: HTTP ${response.status}`);
-      return [name, new Uint8Array(await response.arrayBuffer())];
-    }),
-  );
+  const response = await fetch("python.json");
+  if (!response.ok) throw new Error(`python.json: HTTP ${response.status}`);
+  const encoder = new TextEncoder();
+  return (await response.json()).map(([path, text]) => [path, encoder.encode(text)]);
 }
 
 async function main() {
   const address = readAddress(location.search);
   showProblems(address.problems);
-  const files = fetchFiles();
+  const files = fetchFiles().then((loaded) => {
+    performance.mark("nn-matrix:files-fetched");
+    return loaded;
+  });
   const { page, panel, bitDepth } = await boot({
     loadMicroPython,
     files,
@@ -398,6 +398,7 @@ async function main() {
     log,
     nvm: browserNvm(),
   });
+  performance.mark("nn-matrix:app-started");
   api.frame = () => panel.frame();
   api.settingsToml = () => page.settings_toml();
   showProblems(JSON.parse(page.problems_json()).map((line) => `settings.toml: ${line}`));
