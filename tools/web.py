@@ -74,7 +74,7 @@ def build(dest):
     if missing:
         raise BundleError(
             "%s is missing: run `npm ci` in web/ (make web does) to install the pinned "
-            "MicroPython-WebAssembly" % (INTERPRETER / missing[0]).relative_to(ROOT)
+            "MicroPython-WebAssembly" % (INTERPRETER / missing[0])
         )
     files = python_files()
     _clear(dest)
