@@ -189,8 +189,8 @@ def test_a_deterministic_link_ends_on_the_simulators_frame(visit, tmp_path, seed
 
 def test_the_keys_and_buttons_do_the_boards_gestures(visit):
     """U hides the readout and shows it again; a click on DOWN makes the links neutral and
-    another brings red and blue back; DOWN held 1.2 s shows the loss curve; U and D held
-    together 2.3 s restart the training."""
+    another brings red and blue back; DOWN held 1.5 s shows the loss curve; U and D held
+    together 2.6 s restart the training."""
     shown = visit("?" + SHORT)
     page = shown.page
     shown.wait_until("the readout", readout_lit)
@@ -208,13 +208,13 @@ def test_the_keys_and_buttons_do_the_boards_gestures(visit):
     shown.wait_for_line("(")  # a batch has been trained: the curve has a point
     page.hover("#down")
     page.mouse.down()
-    page.wait_for_timeout(1200)
+    page.wait_for_timeout(1500)
     page.mouse.up()
     shown.wait_until("the loss curve", curve_shown)
 
     page.keyboard.down("u")
     page.keyboard.down("d")
-    page.wait_for_timeout(2300)
+    page.wait_for_timeout(2600)
     page.keyboard.up("u")
     page.keyboard.up("d")
     shown.wait_for_line("restart, seed")

@@ -132,7 +132,7 @@ export async function interpreter({ loadMicroPython, files, log }) {
 // `log(line)` gets the serial console; `nvm` ({load(), save(hex)}) keeps the checkpoints of
 // a live run; `now()` is the live clock in ms (performance.now by default).
 // Returns {page, panel, bitDepth}: page.step() runs one frame (true once a deterministic run
-// has stopped), page.press(key, pressed) feeds a button.
+// has stopped), page.press(key, pressed, ms) feeds a button (ms: the event's timeStamp).
 export async function boot({ loadMicroPython, files, options, log, nvm, now }) {
   const panel = new Panel();
   const mp = await interpreter({ loadMicroPython, files, log });

@@ -168,32 +168,34 @@ function typing(target) {
 function wireButtons(press) {
   const buttons = [$("up"), $("down")];
   const down = [false, false];
-  const set = (key, pressed) => {
+  // `event`'s timeStamp is when the browser saw the change, on the page clock's time line:
+  // a busy frame does not make a hold look shorter or longer than it was.
+  const set = (key, pressed, event) => {
     if (down[key] === pressed) return;
     down[key] = pressed;
     buttons[key].classList.toggle("pressed", pressed);
-    press(key, pressed);
+    press(key, pressed, event ? event.timeStamp : performance.now());
   };
   buttons.forEach((button, key) => {
     button.addEventListener("pointerdown", (event) => {
       if (event.button !== 0) return;
       event.preventDefault();
       button.setPointerCapture(event.pointerId);
-      set(key, true);
+      set(key, true, event);
     });
     for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) {
-      button.addEventListener(type, () => set(key, false));
+      button.addEventListener(type, (event) => set(key, false, event));
     }
     button.addEventListener("contextmenu", (event) => event.preventDefault());
     button.addEventListener("keydown", (event) => {
       if (event.key !== " " && event.key !== "Enter") return;
       event.preventDefault();
-      if (!event.repeat) set(key, true);
+      if (!event.repeat) set(key, true, event);
     });
     button.addEventListener("keyup", (event) => {
       if (event.key !== " " && event.key !== "Enter") return;
       event.preventDefault();
-      set(key, false);
+      set(key, false, event);
     });
   });
   const KEYS = { u: 0, d: 1 };
@@ -202,11 +204,11 @@ function wireButtons(press) {
     if (key === undefined || event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing(event.target)) return;
     event.preventDefault();
-    if (!event.repeat) set(key, true);
+    if (!event.repeat) set(key, true, event);
   });
   window.addEventListener("keyup", (event) => {
     const key = KEYS[(event.key || "").toLowerCase()];
-    if (key !== undefined) set(key, false);
+    if (key !== undefined) set(key, false, event);
   });
   window.addEventListener("blur", () => {
     set(0, false);
@@ -403,7 +405,7 @@ async function main() {
   api.settingsToml = () => page.settings_toml();
   showProblems(JSON.parse(page.problems_json()).map((line) => `settings.toml: ${line}`));
   wireSettings(page, location.search);
-  wireButtons((key, pressed) => page.press(key, pressed));
+  wireButtons((key, pressed, ms) => page.press(key, pressed, ms));
   const paint = canvasPainter(panel, bitDepth);
   const animate = () => {
     paint();

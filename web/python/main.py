@@ -127,9 +127,14 @@ class Page:
                 self.done = True
         return self.done
 
-    def press(self, key_number, pressed):
-        """A button went down or up now (0 UP, 1 DOWN)."""
-        self.events.put(key_number, bool(pressed), self.ticks_ms())
+    def press(self, key_number, pressed, ms=None):
+        """A button (0 UP, 1 DOWN) went down or up at ``ms`` on the browser's clock (a live
+        run) or now."""
+        if self.batches is None and ms is not None:
+            stamp = int(ms) % TICKS_PERIOD
+        else:
+            stamp = self.ticks_ms()
+        self.events.put(key_number, bool(pressed), stamp)
 
     def settings_toml(self):
         """The page's settings.toml: the text to copy onto CIRCUITPY for this run."""
