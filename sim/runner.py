@@ -17,8 +17,9 @@ from collections import deque
 from pathlib import Path
 
 from sim.clock import VirtualClock
-from sim.devices import getenv, install
+from sim.devices import install
 from tools.circuitpy import ENTRY, FONTS, PACKAGES, SETTINGS
+from tools.settings_toml import with_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,17 +31,8 @@ class StopSimulation(Exception):
 def read_settings(path, overrides=None):
     """The bytes of the drive's settings.toml: the file at ``path`` as it is, with each of
     ``overrides`` ({key: value}) written in place of the line the board reads for that key,
-    or as a new first line where it reads none (the first matching line wins)."""
-    data = Path(path).read_bytes()
-    for key, value in sorted((overrides or {}).items()):
-        text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        line = ('%s = "%s"' % (key, text)).encode()
-        found = getenv.line_of(data, key)
-        if found is None:
-            data = line + b"\n" + data
-        else:
-            data = data[: found[0]] + line + data[found[1] :]
-    return data
+    or as a new first line where it reads none (tools.settings_toml.with_overrides)."""
+    return with_overrides(Path(path).read_bytes(), overrides or {})
 
 
 class SerialTee(io.TextIOBase):
