@@ -7,6 +7,8 @@ Kept apart from `render.layout` so each module stays small enough to compile on 
 
 from micropython import const
 
+from .lines import draw_line
+
 # The original's row pitch: 2 nodes at y = 9, 21 and 3 nodes at y = 3, 15, 27.
 MAX_NODE_PITCH = const(12)
 
@@ -26,25 +28,23 @@ def disc_offsets(radius):
     ]
 
 
+class _Collected:
+    """Stands for a bitmap: keeps the positions draw_line sets, in order."""
+
+    def __init__(self):
+        self.points = []
+
+    def __setitem__(self, position, value):
+        self.points.append(position)
+
+
 def line_points(x0, y0, x1, y1):
-    """Bresenham line from (x0, y0) to (x1, y1) inclusive, in order: 8-connected, integer only."""
-    dx = abs(x1 - x0)
-    dy = -abs(y1 - y0)
-    step_x = 1 if x0 < x1 else -1
-    step_y = 1 if y0 < y1 else -1
-    error = dx + dy
-    points = []
-    while True:
-        points.append((x0, y0))
-        if x0 == x1 and y0 == y1:
-            return points
-        doubled = 2 * error
-        if doubled >= dy:
-            error += dy
-            x0 += step_x
-        if doubled <= dx:
-            error += dx
-            y0 += step_y
+    """Bresenham line from (x0, y0) to (x1, y1) inclusive, in order: 8-connected, integer only.
+
+    The very pixels the loss curve lights (render.lines.draw_line, the one line routine)."""
+    collected = _Collected()
+    draw_line(collected, x0, y0, x1, y1, None)
+    return collected.points
 
 
 def column_xs(sizes, left, right, min_gap):
