@@ -10,6 +10,7 @@ from render.readout import advance
 from render.text import Font
 from tests.device import on_both
 from tests.sim_helpers import FONT_PATH, load_font
+from tests.test_font import lit_pixels
 
 PRINTABLE = "".join(chr(code) for code in range(32, 127))
 # The readout's kinds of text, and messages of the app's shape (several lines).
@@ -45,18 +46,11 @@ def label_pixels(text, x, y):
     """Absolute lit pixels of a bitmap_label anchored by its top-left at (x, y), as the
     scene anchored its labels before render drew text itself."""
     font = bitmap_font.load_font(FONT_PATH)
-    label = bitmap_label.Label(
-        font, text=text, line_spacing=1.2, anchor_point=(0, 0), anchored_position=(x, y)
+    return lit_pixels(
+        bitmap_label.Label(
+            font, text=text, line_spacing=1.2, anchor_point=(0, 0), anchored_position=(x, y)
+        )
     )
-    bitmap = label.bitmap
-    left = label.x + label.tilegrid.x
-    top = label.y + label.tilegrid.y
-    return {
-        (left + i, top + j)
-        for j in range(bitmap.height)
-        for i in range(bitmap.width)
-        if bitmap[i, j]
-    }
 
 
 @pytest.fixture(scope="module")
