@@ -43,16 +43,11 @@ def _target(option, path):
     where = "%s %s" % (option, path)
     if path.endswith(os.sep) or (os.altsep and path.endswith(os.altsep)):
         raise OutputError("%s names a folder; give a file name" % where)
-    try:
-        target = os.path.realpath(path)
-        if os.path.isdir(target):
-            raise OutputError("%s is a folder; give a file name" % where)
-        if os.path.lexists(target) and not os.path.exists(target):
-            raise OutputError("%s is a symlink that leads nowhere (a loop)" % where)
-    except (OSError, ValueError) as error:
-        if isinstance(error, OutputError):
-            raise
-        raise OutputError("%s is not a usable path (%s)" % (where, error)) from None
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        raise OutputError("%s is a folder; give a file name" % where)
+    if os.path.lexists(target) and not os.path.exists(target):
+        raise OutputError("%s is a symlink that leads back to itself" % where)
     return target
 
 

@@ -93,3 +93,20 @@ def test_a_file_named_like_the_partial_write_is_left_alone(tmp_path):
     assert theirs.read_text() == "not ours\n"
     assert path.read_bytes()[:2] == b"\x01\xff"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nvm.bin", "nvm.bin.partial"]
+
+
+def test_a_file_in_a_missing_folder_is_saved_there(tmp_path):
+    path = tmp_path / "new" / "deeper" / "nvm.bin"
+    ByteArray(path)[0] = 1
+    assert path.read_bytes()[:2] == b"\x01\xff"
+
+
+def test_a_save_that_fails_leaves_no_partial_file(tmp_path):
+    """The file became a folder while the run went on: the save raises, and the new file
+    written beside it for the rename is gone again."""
+    path = tmp_path / "nvm.bin"
+    memory = ByteArray(path)
+    path.mkdir()
+    with pytest.raises(OSError):
+        memory[0] = 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nvm.bin"]

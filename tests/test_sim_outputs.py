@@ -93,6 +93,13 @@ def test_an_output_in_a_read_only_folder_is_refused(tmp_path, option):
     refused(tmp_path, option, "locked/new/out.bin", says=(option, "folder", "locked is read-only"))
 
 
+@pytest.mark.parametrize("option", ["--export", "--nvm"])
+def test_a_symlink_loop_is_refused(tmp_path, option):
+    (tmp_path / "a.bin").symlink_to("b.bin")
+    (tmp_path / "b.bin").symlink_to("a.bin")
+    refused(tmp_path, option, "a.bin", says=(option + " a.bin", "leads back to itself"))
+
+
 @pytest.mark.parametrize("option", ["--gif", "--png", "--led-png", "--export"])
 def test_a_read_only_output_file_is_not_written_over(tmp_path, option):
     kept = tmp_path / "kept.bin"

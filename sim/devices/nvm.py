@@ -69,12 +69,17 @@ class ByteArray:
             mode = stat.S_IMODE(os.stat(target).st_mode)
             if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
                 raise PermissionError(errno.EACCES, "the nvm file is read-only", self.path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         partial, handle = _new_file_beside(target)
-        with os.fdopen(handle, "wb") as stored:
-            stored.write(self._data)
-        if mode is not None:
-            os.chmod(partial, mode)
-        os.replace(partial, target)
+        try:
+            with os.fdopen(handle, "wb") as stored:
+                stored.write(self._data)
+            if mode is not None:
+                os.chmod(partial, mode)
+            os.replace(partial, target)
+        except BaseException:
+            os.remove(partial)  # ours, half written: the old file stays as it was
+            raise
 
 
 def _new_file_beside(target):
