@@ -73,10 +73,16 @@ def _arguments(argv):
 def main(argv=None):
     """Run the simulator with command-line arguments; return the exit status."""
     args = _arguments(sys.argv[1:] if argv is None else argv)
+    from sim.outputs import OutputError, check_outputs, write_outputs
     from sim.pictures import GifRecorder, save_led_png, save_png
     from sim.runner import Simulation, read_settings
-    from sim.weights import export_weights
+    from sim.weights import StateAfterBatches, write_state
 
+    try:
+        check_outputs(args)
+    except OutputError as error:
+        print("python -m sim: %s" % error, file=sys.stderr)
+        return 2
     overrides = {} if args.seed is None else {"NN_SEED": args.seed}
     try:
         settings = read_settings(args.settings, overrides)
@@ -84,6 +90,7 @@ def main(argv=None):
         print("cannot read settings %s: %s" % (args.settings, error), file=sys.stderr)
         return 2
     recorder = GifRecorder(scale=args.scale, fps=args.fps) if args.gif else None
+    exported = StateAfterBatches(None if args.window else args.batches)
     simulation = Simulation(
         settings,
         batches=None if args.window else args.batches,
@@ -92,6 +99,7 @@ def main(argv=None):
         recorder=recorder,
         window_scale=args.scale if args.window else None,
         nvm_path=args.nvm or None,
+        on_frame=exported.on_frame if args.export else None,
         tail_ms=200,
         last_pulse=True,
     )
@@ -101,19 +109,13 @@ def main(argv=None):
         print("python -m sim: %s" % error, file=sys.stderr)
         return 1
     matrix = simulation.board.matrix
-    for path, save in ((args.png, save_png), (args.led_png, save_led_png)):
-        if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            save(matrix, path)
-            print("last frame: %s" % path)
-    if args.export:
-        export_weights(simulation.loop.trainer, args.export)
-        print("weights: %s" % args.export)
-    if recorder is not None:
-        Path(args.gif).parent.mkdir(parents=True, exist_ok=True)
-        frames = recorder.save(args.gif)
-        print("animation: %s (%d frames)" % (args.gif, frames))
-    return 0
+    jobs = [
+        ("--png", args.png, "last frame", lambda path: save_png(matrix, path)),
+        ("--led-png", args.led_png, "last frame", lambda path: save_led_png(matrix, path)),
+        ("--export", args.export, "weights", lambda path: write_state(exported.state, path)),
+        ("--gif", args.gif, "animation", lambda path: "(%d frames)" % recorder.save(path)),
+    ]
+    return write_outputs([job for job in jobs if job[1]])
 
 
 if __name__ == "__main__":

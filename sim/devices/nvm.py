@@ -3,11 +3,17 @@
 On the Matrix Portal M4 ``microcontroller.nvm`` is an 8192-byte ``nvm.ByteArray`` in flash.
 Like flash that was never written, a fresh one reads 0xFF everywhere. Each assignment is one
 erase/write cycle on the board; here it rewrites the backing file (if any) in full, through a
-temporary file and a rename, so a run that is killed never leaves half a record, and the
+new file beside it and a rename, so a run that is killed never leaves half a record, and the
 next run started with the same file resumes from it. ``write_count`` counts the cycles.
+
+A symlinked file is written through: its target is replaced, with the target's permissions,
+and the link stays. A file without any write permission bit is never replaced (not even by
+root): the write raises PermissionError, as a failed flash write raises OSError on the board.
 """
 
+import errno
 import os
+import stat
 
 NVM_SIZE = 8192
 ERASED = 0xFF
@@ -17,7 +23,8 @@ class ByteArray:
     """``size`` bytes of non-volatile memory, kept in the file at ``path`` if one is given."""
 
     def __init__(self, path=None, *, size=NVM_SIZE):
-        self.path = None if path is None else os.fspath(path)
+        # Absolute now: the simulator runs code.py in another working folder (its drive).
+        self.path = None if path is None else os.path.abspath(path)
         self.write_count = 0
         if self.path is not None and os.path.exists(self.path):
             with open(self.path, "rb") as stored:
@@ -56,7 +63,32 @@ class ByteArray:
 
     def _store(self):
         """Write the whole memory to the file, replacing it in one step."""
-        partial = self.path + ".partial"
-        with open(partial, "wb") as stored:
-            stored.write(self._data)
-        os.replace(partial, self.path)
+        target = os.path.realpath(self.path)
+        mode = None
+        if os.path.exists(target):
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+            if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+                raise PermissionError(errno.EACCES, "the nvm file is read-only", self.path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        partial, handle = _new_file_beside(target)
+        try:
+            with os.fdopen(handle, "wb") as stored:
+                stored.write(self._data)
+            if mode is not None:
+                os.chmod(partial, mode)
+            os.replace(partial, target)
+        except BaseException:
+            os.remove(partial)  # ours, half written: the old file stays as it was
+            raise
+
+
+def _new_file_beside(target):
+    """(path, open descriptor) of a file made just now next to ``target``, never one that
+    was there before (a name of someone else's is skipped)."""
+    attempt = 0
+    while True:
+        path = "%s.partial%s" % (target, attempt or "")
+        try:
+            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            attempt += 1
