@@ -40,7 +40,8 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: $(STAMP)
+# p9 measures the web page, so bench installs its MicroPython-WebAssembly as test does.
+bench: $(STAMP) $(WEB_DEPS)
 	$(PY) -m bench $(ARGS)
 
 bundle: $(STAMP)

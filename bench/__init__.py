@@ -1,4 +1,4 @@
-"""Benchmarks for the project's performance goals (issues 5 and 11): ``make bench``.
+"""Benchmarks for the project's performance goals (issues 5, 11 and 12): ``make bench``.
 
 Each module measures one thing; ``__main__`` runs them all, prints a table and writes
 bench-results.json (see BENCHMARKS.md). The machine is shared and noisy, so every ratio is
@@ -14,5 +14,6 @@ taken between measurements interleaved in one run, and figures are medians over 
   .mpy files; boot runs code.py there (boardstubs/ standing in for the board's modules), and
   codepy_heap shows where its heap goes
 - device: the bodies of p2 and p5, which run under MicroPython (run by interpreters)
+- web: the web page in Chromium: ready time, Python time per frame, gzipped download (p9)
 - timing, report: medians and interleaving; the goals, the table and the JSON file
 """

@@ -14,7 +14,17 @@ import time
 with contextlib.redirect_stdout(io.StringIO()):  # Blinka's "GENERIC_X86 not supported" banner
     import displayio  # noqa: F401
 
-from bench import board, frame_vs_sample, heap, interpreters, report, sim_speed, training, writes
+from bench import (
+    board,
+    frame_vs_sample,
+    heap,
+    interpreters,
+    report,
+    sim_speed,
+    training,
+    web,
+    writes,
+)
 
 # The board-faithful figures' search for the smallest heap, quick: 8 KB steps, no window.
 QUICK_SEARCH = {"step": 8, "window": 0}
@@ -35,9 +45,12 @@ BENCHMARKS = {
         {"batches": 60, "growth_from": 30, **QUICK_SEARCH},
     ),
     "p8": (board.measure_p8, {"batches": 100}, {"batches": 5, **QUICK_SEARCH}),
+    "p9": (web.measure, {"loads": 7, "live_s": 25}, {"loads": 2, "live_s": 2}),
 }
 # Benchmarks with figures on the board-faithful CircuitPython (../shared), left out without it.
 ON_THE_BOARD = ("p2", "p5_board", "p8")
+# Benchmarks of the web page in Chromium, left out without it (or without web/node_modules).
+IN_A_BROWSER = ("p9",)
 
 
 def _arguments(argv):
@@ -66,6 +79,9 @@ def main(argv=None):
     missing = board.missing() if set(args.names) & set(ON_THE_BOARD) else None
     if missing:
         skipped["board"] = "figures on the board-faithful CircuitPython: " + missing
+    missing = web.missing() if set(args.names) & set(IN_A_BROWSER) else None
+    if missing:
+        skipped["web"] = "figures of the web page in Chromium: " + missing
     figures = {}
     for name in args.names:
         measure, full, quick = BENCHMARKS[name]

@@ -9,9 +9,11 @@ import sys
 
 import pytest
 
-from bench import board, training
+from bench import board, training, web
 from bench.report import GOALS
 from tests.device import ROOT
+from tests.web_helpers import skip
+from tools import web as web_site
 
 # Every figure the issue asks for, plus the details reported next to them.
 EXPECTED_KEYS = {
@@ -57,6 +59,22 @@ BOARD_KEYS = {
     "p8_stand_ins_kb_board",
     "p8_batches_board",
 }
+# The web page's figures, in Chromium: there only with it, Playwright and web/node_modules.
+WEB_KEYS = {
+    "p9_web_ready_ms",
+    "p9_web_ready_ms_max",
+    "p9_web_files_fetched_ms",
+    "p9_web_app_started_ms",
+    "p9_web_loads",
+    "p9_web_python_ms_per_frame",
+    "p9_web_python_ms_per_frame_p90",
+    "p9_web_python_ms_per_frame_max",
+    "p9_web_frames",
+    "p9_web_live_fps",
+    "p9_web_transfer_kb",
+    "p9_web_raw_kb",
+    "p9_web_files",
+}
 
 
 def test_quick_bench_writes_every_figure_as_a_number(tmp_path):
@@ -72,7 +90,9 @@ def test_quick_bench_writes_every_figure_as_a_number(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(out.read_text())
     missing = board.missing()
-    expected = EXPECTED_KEYS if missing else EXPECTED_KEYS | BOARD_KEYS
+    no_browser = web.missing()
+    expected = EXPECTED_KEYS | (set() if missing else BOARD_KEYS)
+    expected |= set() if no_browser else WEB_KEYS
     assert set(figures) >= expected
     for key in expected:
         value = figures[key]
@@ -81,10 +101,14 @@ def test_quick_bench_writes_every_figure_as_a_number(tmp_path):
     if missing:  # the board's figures are left out, and the file and the table say why
         assert not set(figures) & BOARD_KEYS
         assert missing in figures["skipped"]["board"] and missing in result.stdout
-        assert set(figures["goals_met"]) == {key for key in GOALS if not key.endswith("_board")}
     else:
-        assert figures["skipped"] == {}
-        assert set(figures["goals_met"]) == set(GOALS)
+        assert "board" not in figures["skipped"]
+    if no_browser:  # so are the web page's
+        assert not set(figures) & WEB_KEYS
+        assert no_browser in figures["skipped"]["web"] and no_browser in result.stdout
+    else:
+        assert "web" not in figures["skipped"]
+    assert set(figures["goals_met"]) == {key for key in GOALS if key in expected}
     assert figures["quick"] is True
     assert "p1_train_vs_numpy" in result.stdout  # the table was printed
 
@@ -103,6 +127,49 @@ def test_without_the_board_interpreter_its_figures_are_skipped_with_the_reason(
     }
     assert not set(figures) & BOARD_KEYS and figures["goals_met"] == {}
     assert "skipped (board): figures on the board-faithful CircuitPython: no interpreter" in (
+        capsys.readouterr().out
+    )
+
+
+def test_p9_measures_the_web_page_in_chromium(tmp_path):
+    """--only p9 --quick: every p9 figure is a number, its three goals are judged, and the
+    download counts every file of the built site, each gzipped smaller than it is."""
+    from bench.__main__ import main
+
+    why = web.missing()
+    if why:
+        skip(why)
+    out = tmp_path / "bench-results.json"
+    assert main(["--quick", "--only", "p9", "--out", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    for key in WEB_KEYS:
+        assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
+    assert set(figures["goals_met"]) == {
+        "p9_web_ready_ms",
+        "p9_web_python_ms_per_frame",
+        "p9_web_transfer_kb",
+    }
+    site = web_site.build(tmp_path / "site")
+    assert figures["p9_web_files"] == len(site)
+    assert figures["p9_web_raw_kb"] * 1024 == sum(size for _name, size in site)
+    assert figures["p9_web_transfer_kb"] < figures["p9_web_raw_kb"]
+    assert figures["skipped"] == {}
+
+
+def test_without_chromium_the_web_figures_are_skipped_with_the_reason(
+    monkeypatch, tmp_path, capsys
+):
+    from bench.__main__ import main
+
+    monkeypatch.setattr(web, "missing", lambda: "no Chromium in this test")
+    out = tmp_path / "bench-results.json"
+    assert main(["--quick", "--only", "p9", "--out", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    assert figures["skipped"] == {
+        "web": "figures of the web page in Chromium: no Chromium in this test"
+    }
+    assert not set(figures) & WEB_KEYS and figures["goals_met"] == {}
+    assert "skipped (web): figures of the web page in Chromium: no Chromium in this test" in (
         capsys.readouterr().out
     )
 

@@ -7,10 +7,7 @@ gestures; a bad setting in the address is named on the page; the settings panel 
 settings through the address; a reload resumes from the checkpoint in localStorage.
 """
 
-import functools
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +16,8 @@ from app import settings as app_settings
 from render.scene import CURVE_COLOUR
 from sim.rgb565 import rgb888_to_rgb565
 from tests.sim_helpers import BOX, Picture, hue, layout, link_hues, rgb_of_colour
-from tests.web_helpers import CHROMIUM, build_site, sim_frame, skip
+from tests.web_helpers import build_site, sim_frame, skip
+from tools import web_browser
 from tools.settings_toml import lookup, with_overrides
 from tools.web import ROOT
 
@@ -31,37 +29,22 @@ CANVAS_SCALE = 10  # canvas pixels per LED (web/page.mjs)
 SIM_LED_SCALE = 8  # sim.pictures.save_led_png's
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The built page served on a free port of 127.0.0.1, as make web serves it."""
     site = build_site(tmp_path_factory.mktemp("web") / "site")
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d/" % httpd.server_port
-    httpd.shutdown()
-    httpd.server_close()
+    with web_browser.serve(site) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, through Playwright."""
-    if not CHROMIUM.is_file():
-        skip("no %s: install Debian's chromium package (.ci/run does)" % CHROMIUM)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip("playwright is not installed: pip install -r requirements-dev.txt")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
+    why = web_browser.missing()
+    if why:
+        skip(why)
+    with web_browser.chromium() as launched:
         yield launched
-        launched.close()
 
 
 class Visit:

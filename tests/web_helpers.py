@@ -19,7 +19,6 @@ from tools import web
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS = ROOT / "tests" / "web_harness.mjs"
-CHROMIUM = Path("/usr/bin/chromium")
 NODE_HELP = "install Node.js 18 or newer with npm (Debian: apt-get install nodejs npm)"
 
 
