@@ -104,9 +104,11 @@ def _say(text):
 
 
 def _how_far(simulation, args):
-    return "after %d of %d batches, %.1f s of simulated time" % (
+    """How far the run got: "after 3 of 20 batches, 12.3 s of simulated time"."""
+    asked = "" if args.window else " of %d" % args.batches
+    return "after %d%s batches, %.1f s of simulated time" % (
         simulation.serial.batches,
-        args.batches,
+        asked,
         simulation.elapsed_ms / 1000,
     )
 

@@ -241,3 +241,17 @@ def test_ctrl_c_before_the_run_starts_writes_nothing(tmp_path):
     assert "before the run started" in stopped_cleanly(process.returncode, err.splitlines())
     assert out == ""
     assert sorted(path.name for path in tmp_path.iterdir()) == ["settings.toml"]
+
+
+def test_ctrl_c_ends_a_window_run_with_its_files(tmp_path, monkeypatch):
+    """--window (SDL's dummy display) has no batch limit: Ctrl-C is how it ends from a
+    terminal, with the same one line, exit status 130 and files as any other run."""
+    pytest.importorskip("pygame")
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    process = start("--window", *OUTPUTS, cwd=tmp_path)
+    status, out, err = ctrl_c(process, read_until(process, "starting fresh"))
+    assert "animation: run.gif (" in "\n".join(out)
+    assert "stopped by Ctrl-C after 0 batches" in stopped_cleanly(status, err)
+    assert frames_in(tmp_path / "run.gif") >= 1
+    assert png_size(tmp_path / "last.png") == (64, 32)
+    assert json.loads((tmp_path / "weights.json").read_text())["run_batches"] == 0
