@@ -4,11 +4,12 @@ python -m sim                      run code.py, write sim-out/training.gif and l
 python -m sim --window             a live window (keys U and D are the buttons)
 """
 
-import argparse
+# Only modules the interpreter has loaded already, before main() takes Ctrl-C over: until
+# then Ctrl-C raises KeyboardInterrupt, so the time before it is kept short.
+import os
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # GIF and window pixels per LED: at 32 a frame is already 2048x1024 pixels.
 MAX_SCALE = 32
 # The exit status of a run stopped by Ctrl-C, as shells report one (128 + SIGINT).
@@ -17,6 +18,8 @@ STOPPED_BY_CTRL_C = 130
 
 def make_parser():
     """The command line of python -m sim."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="Run the board's code.py on a simulated 64x32 RGB matrix and record it.",
@@ -27,7 +30,7 @@ def make_parser():
     parser.add_argument("--seed", type=int, help="NN_SEED for this run (default: settings)")
     parser.add_argument(
         "--settings",
-        default=str(ROOT / "settings.toml"),
+        default=os.path.join(ROOT, "settings.toml"),
         help="settings file fed to code.py (default settings.toml)",
     )
     parser.add_argument(
