@@ -98,7 +98,8 @@ def main(argv=None):
     from sim.console import sturdy_console
     from sim.interrupt import CtrlC
 
-    with sturdy_console(), CtrlC() as ctrl_c:
+    # Without argv this is the program itself, which ends when main returns.
+    with sturdy_console(), CtrlC(then_ignore=argv is None) as ctrl_c:
         return _run(_arguments(sys.argv[1:] if argv is None else argv), ctrl_c)
 
 

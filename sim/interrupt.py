@@ -12,10 +12,14 @@ import threading
 
 
 class CtrlC:
-    """A ``with`` block in which Ctrl-C sets ``requested`` instead of raising."""
+    """A ``with`` block in which Ctrl-C sets ``requested`` instead of raising. On leaving
+    it, Ctrl-C does what it did before, or with ``then_ignore`` nothing at all: a program
+    about to end has nothing left for it to stop, and a KeyboardInterrupt there would only
+    print a traceback."""
 
-    def __init__(self):
+    def __init__(self, then_ignore=False):
         self.requested = False
+        self.then_ignore = then_ignore
         self._previous = None
 
     def __call__(self):
@@ -37,5 +41,5 @@ class CtrlC:
 
     def __exit__(self, *_exception):
         if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+            signal.signal(signal.SIGINT, signal.SIG_IGN if self.then_ignore else self._previous)
             self._previous = None
