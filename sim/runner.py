@@ -193,11 +193,11 @@ class Simulation:
         if waiting and self.serial.batches >= self.batches:
             self._stop_at = self.clock.now_ms + self._tail()
         if self._stop_at is not None and self.clock.now_ms >= self._stop_at:
-            self._stop(BATCHES_DONE)
+            raise StopSimulation(BATCHES_DONE)
         if self.elapsed_ms >= self._time_limit():
-            self._stop(TIME_LIMIT)
+            raise StopSimulation(TIME_LIMIT)
         if self.should_stop is not None and self.should_stop():
-            self._stop(STOP_REQUESTED)
+            raise StopSimulation(STOP_REQUESTED)
 
     def _time_limit(self):
         if self._give_up_at is None:
@@ -211,13 +211,10 @@ class Simulation:
                 return float("inf")  # no limit, or none known before code.py's loop exists
         return self._give_up_at
 
-    def _stop(self, why):
-        raise StopSimulation(why)
-
     def _show_in_window(self, matrix):
         self.window.show(matrix)  # also handles the window's key and close events
         if self.window.closed:
-            self._stop(WINDOW_CLOSED)
+            raise StopSimulation(WINDOW_CLOSED)
         # Keep the virtual clock in step with the wall clock so the window plays in real time.
         ahead = self.clock.now_ms / 1000 - (time.monotonic() - self._wall_start)
         if ahead > 0:
