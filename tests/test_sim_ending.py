@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from PIL import Image
@@ -227,6 +228,17 @@ def test_a_console_reader_that_goes_away_does_not_end_the_run(tmp_path):
     assert png_size(tmp_path / "last.png") == (64, 32)
 
 
+def open_for_writing_once_read(fifo, process):
+    """A file descriptor writing into the named pipe ``fifo``, opened once ``process`` has
+    opened it to read (and is thus inside its settings reading, Ctrl-C already taken over)."""
+    while process.poll() is None:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: nobody reads it yet
+            time.sleep(0.01)
+    pytest.fail("the simulator ended before reading its settings: %s" % process.stderr.read())
+
+
 def test_ctrl_c_before_the_run_starts_writes_nothing(tmp_path):
     """Ctrl-C while the simulator is still reading its settings (held up here by a
     --settings that is a named pipe, written only after the Ctrl-C): one line, status 130,
@@ -234,9 +246,10 @@ def test_ctrl_c_before_the_run_starts_writes_nothing(tmp_path):
     fifo = tmp_path / "settings.toml"
     os.mkfifo(fifo)
     process = start("--settings", str(fifo), *OUTPUTS, cwd=tmp_path)
-    with open(fifo, "w") as writer:  # returns once the simulator has opened it to read
-        process.send_signal(signal.SIGINT)
-        writer.write("NN_SEED = 2\n")
+    writer = open_for_writing_once_read(fifo, process)
+    process.send_signal(signal.SIGINT)
+    os.write(writer, b"NN_SEED = 2\n")
+    os.close(writer)
     out, err = process.communicate(timeout=60)
     assert "before the run started" in stopped_cleanly(process.returncode, err.splitlines())
     assert out == ""
