@@ -6,22 +6,29 @@ and pixel checks). The LED-look pictures show what a person sees on the panel in
 drawn as round LEDs (sim.ledlook).
 
 ``GifRecorder`` keeps each distinct frame zlib-compressed at panel size (a few hundred bytes
-for a mostly dark 64x32 frame) and merges identical consecutive frames, so recording is
-cheap. ``save`` builds the large LED-look frames then, and Pillow's GIF writer holds all of
-them until it has written the file: about width*height*scale**2 bytes each (128 KB at 64x32,
-scale 8), so keep recordings to tens of seconds.
+for a mostly dark 64x32 frame) in a temporary file, and merges identical consecutive frames,
+so recording is cheap and holds next to nothing in memory however long the run. ``save``
+builds the large LED-look frames then and writes them a chunk at a time (sim.gifstream), so
+saving does not hold them all either.
 """
 
+import struct
+import tempfile
 import zlib
 
 from PIL import Image
 
+from sim.gifstream import GifWriter
 from sim.ledlook import led_image, panel_image
 
 BLACK = (0, 0, 0)
 # GIF delays are in hundredths of a second, and browsers play a delay under 2 as 10.
 GIF_TICK_MS = 10
 GIF_SHORTEST_TICKS = 2
+# A GIF delay is a 16-bit count of ticks: a frame shown longer (a long pause) is cut to this.
+GIF_LONGEST_TICKS = 0xFFFF
+# A spooled frame: its duration (ms, a double) and the length of its compressed pixels.
+SPOOL_RECORD = struct.Struct("<dI")
 
 
 def _rows_to_frame(rows):
@@ -50,7 +57,7 @@ def save_led_png(matrix, path, *, scale=8):
     led_image(image, scale).save(path, format="PNG")
 
 
-def _indexed(image):
+def indexed(image):
     """An RGB image as mode "P" with black at index 0; exact when it has <= 255 colours."""
     colours = image.getcolors(255)
     if colours is None:
@@ -62,37 +69,52 @@ def _indexed(image):
     return image.quantize(palette=palette_image, dither=Image.Dither.NONE)
 
 
+class GifDelays:
+    """Turns frame durations into GIF delays one by one (ms, multiples of 10, at least 20),
+    rounding so the running total stays as close to the real elapsed time as the 10 ms steps
+    allow. A frame longer than a GIF delay can say is shown for the longest one, and the
+    time cut from it is not made up later."""
+
+    def __init__(self):
+        self._elapsed_ms = 0
+        self._shown_ticks = 0
+
+    def next(self, duration_ms):
+        """The delay of the next frame, shown for ``duration_ms``."""
+        self._elapsed_ms += duration_ms
+        ticks = max(GIF_SHORTEST_TICKS, round(self._elapsed_ms / GIF_TICK_MS) - self._shown_ticks)
+        if ticks > GIF_LONGEST_TICKS:
+            self._elapsed_ms -= (ticks - GIF_LONGEST_TICKS) * GIF_TICK_MS
+            ticks = GIF_LONGEST_TICKS
+        self._shown_ticks += ticks
+        return ticks * GIF_TICK_MS
+
+
 def gif_delays_ms(durations_ms):
-    """Frame durations as GIF delays (ms, multiples of 10, at least 20), rounding so the
-    running total stays as close to the real elapsed time as the 10 ms steps allow."""
-    delays = []
-    elapsed_ms = 0
-    shown_ticks = 0
-    for duration_ms in durations_ms:
-        elapsed_ms += duration_ms
-        ticks = max(GIF_SHORTEST_TICKS, round(elapsed_ms / GIF_TICK_MS) - shown_ticks)
-        shown_ticks += ticks
-        delays.append(ticks * GIF_TICK_MS)
-    return delays
+    """Frame durations as GIF delays (see GifDelays)."""
+    delays = GifDelays()
+    return [delays.next(duration_ms) for duration_ms in durations_ms]
 
 
 class GifRecorder:
     """Collects panel frames and writes them as a looping LED-look GIF.
 
     ``scale`` is the LED pitch in GIF pixels; ``fps`` sets the duration of a frame added
-    without one (1000 / fps ms).
+    without one (1000 / fps ms). Distinct frames wait in a temporary file (deleted when the
+    recorder is); only the newest is held in memory, as its duration may still grow.
     """
 
     def __init__(self, scale=8, fps=25):
         self.scale = scale
         self.frame_ms = 1000 / fps
-        self._frames = []  # [compressed rgb bytes, duration_ms]
+        self._spool = None  # the temporary file of finished frames, made by the first
+        self._spooled = 0
+        self._newest = None  # [rgb bytes, duration_ms]
         self._size = None
-        self._last_rgb = None
 
     def __len__(self):
         """How many distinct frames (after merging identical neighbours) are held."""
-        return len(self._frames)
+        return self._spooled + (self._newest is not None)
 
     def add(self, frame, duration_ms=None):
         """Add an RGBMatrix's current look (or rows of (r, g, b)) shown for ``duration_ms``.
@@ -108,29 +130,62 @@ class GifRecorder:
             raise ValueError(
                 "frame is %dx%d, earlier frames %dx%d" % ((width, height) + self._size)
             )
-        if rgb == self._last_rgb:
-            self._frames[-1][1] += duration_ms
-            return
-        self._last_rgb = rgb
-        self._frames.append([zlib.compress(rgb, 1), duration_ms])
+        if self._newest is not None:
+            if rgb == self._newest[0]:
+                self._newest[1] += duration_ms
+                return
+            self._spool_frame(*self._newest)
+        self._newest = [rgb, duration_ms]
 
-    def save(self, path):
-        """Write the GIF (looping forever) to ``path``; returns the number of frames."""
-        if not self._frames:
-            raise ValueError("no frames to save")
+    def _spool_frame(self, rgb, duration_ms):
+        if self._spool is None:
+            # Lives as long as the recorder; the system deletes it when it is closed.
+            self._spool = tempfile.TemporaryFile(prefix="sim-gif-")  # noqa: SIM115
+        packed = zlib.compress(rgb, 1)
+        self._spool.write(SPOOL_RECORD.pack(duration_ms, len(packed)) + packed)
+        self._spooled += 1
+
+    def _frames(self):
+        """(rgb bytes, duration_ms) of every distinct frame, oldest first."""
+        if self._spool is not None:
+            self._spool.flush()
+            self._spool.seek(0)
+            for _ in range(self._spooled):
+                duration_ms, length = SPOOL_RECORD.unpack(self._spool.read(SPOOL_RECORD.size))
+                yield zlib.decompress(self._spool.read(length)), duration_ms
+            self._spool.seek(0, 2)  # where the next frame goes
+        if self._newest is not None:
+            yield tuple(self._newest)
+
+    def _indexed_frames(self):
+        """(panel-sized palette image, GIF delay) of every frame as the GIF shows it. Two
+        frames that differ only in colours the GIF cannot tell apart (more than 255 in one
+        frame) are merged here, as Pillow's writer would merge them."""
         width, height = self._size
-        # A generator, so only Pillow's writer holds the large frames, not a list here too.
-        images = (
-            led_image(_indexed(panel_image(zlib.decompress(rgb), width, height)), self.scale)
-            for rgb, _duration in self._frames
-        )
-        first = next(images)
-        first.save(
-            path,
-            format="GIF",
-            save_all=True,
-            append_images=images,
-            duration=gif_delays_ms([duration for _rgb, duration in self._frames]),
-            loop=0,
-        )
-        return len(self._frames)
+        delays = GifDelays()
+        held = None  # [image, its colours as RGB bytes, delay]
+        for rgb, duration_ms in self._frames():
+            image = indexed(panel_image(rgb, width, height))
+            colours = image.convert("RGB").tobytes()
+            delay_ms = delays.next(duration_ms)
+            if held is not None and colours == held[1]:
+                held[2] += delay_ms
+                continue
+            if held is not None:
+                yield held[0], held[2]
+            held = [image, colours, delay_ms]
+        if held is not None:
+            yield held[0], held[2]
+
+    def save(self, path, stop=None):
+        """Write the GIF (looping forever) to ``path``; returns the number of frames written.
+        ``stop()``, asked before each frame, ends the file early (a valid, shorter GIF)."""
+        if not len(self):
+            raise ValueError("no frames to save")
+        with open(path, "wb") as out:
+            writer = GifWriter(out)
+            for added, (image, delay_ms) in enumerate(self._indexed_frames()):
+                if added and stop is not None and stop():
+                    break
+                writer.add(led_image(image, self.scale), delay_ms)
+            return writer.close()

@@ -3,8 +3,9 @@
 The runner lays out a stand-in CIRCUITPY drive, whose settings.toml the stand-in for the
 board's ``os.getenv`` (sim.devices.getenv) reads as CircuitPython does, advances the virtual
 clock one frame per ``display.refresh()``, records frames, shows the optional window, and
-stops code.py's endless loop by raising ``StopSimulation`` from the refresh hook once enough
-batches have been printed.
+stops code.py's endless loop by raising ``StopSimulation`` from the refresh hook, always
+between two frames: once enough batches have been printed, at a simulated-time limit (a
+paused run prints none), when asked to (Ctrl-C), or when the window closes.
 """
 
 import contextlib
@@ -24,8 +25,26 @@ from tools.settings_toml import with_overrides
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Why a run ended (Simulation.ended).
+BATCHES_DONE = "batches done"
+TIME_LIMIT = "time limit"
+STOP_REQUESTED = "stop requested"
+WINDOW_CLOSED = "window closed"
+# The default time limit's allowance beyond the batches' own time: notices, the last pulses.
+TIME_LIMIT_SLACK_MS = 60_000
+
+
 class StopSimulation(Exception):
-    """Raised inside code.py's loop to end the run."""
+    """Raised inside code.py's loop to end the run; its argument, if any, says why."""
+
+
+def default_time_limit_ms(settings, batches, frame_ms):
+    """Simulated time in which ``batches`` batches surely finish unless the run is paused:
+    as if every batch were animated, a frame more for every pulse, plus a minute. ``settings``
+    are the app's validated ones (Loop.settings)."""
+    sample_ms = settings["PULSE_MS"] + frame_ms
+    batch_ms = settings["NN_BATCH_SIZE"] * sample_ms + settings["BACKWARD_PULSE_MS"] + 2 * frame_ms
+    return batches * batch_ms + TIME_LIMIT_SLACK_MS
 
 
 def read_settings(path, overrides=None):
@@ -55,7 +74,8 @@ class SerialTee(io.TextIOBase):
         for line in done:
             if line.startswith("("):
                 if self.limit is not None and self.batches >= self.limit:
-                    raise StopSimulation  # one batch more than asked for: stop before it shows
+                    # One batch more than asked for: stop before it shows.
+                    raise StopSimulation(BATCHES_DONE)
                 self.batches += 1
             self.stream.write(line + "\n")
             self.lines.append(line)
@@ -93,7 +113,10 @@ class Simulation:
     """One run of code.py with ``settings`` (read_settings' bytes) as the drive's settings.toml.
     ``batches``: stop after this many batches (None = until the window closes); then keep
     running ``tail_ms`` more, plus with ``last_pulse`` the run's own PULSE_MS and
-    BACKWARD_PULSE_MS, so the last batch's pulses are seen.
+    BACKWARD_PULSE_MS, so the last batch's pulses are seen. ``time_limit_ms``: stop when the
+    simulated clock has run this long, batches done or not (None: with ``batches``,
+    default_time_limit_ms plus the tail; without, no limit). ``should_stop()``, asked after
+    every frame, stops the run when true. ``ended`` then says why it stopped.
 
     ``loop`` is the app's Loop that code.py started (its ``settings`` are the validated
     ones), read from code.py's globals.
@@ -112,6 +135,8 @@ class Simulation:
         on_frame=None,
         tail_ms=0,
         last_pulse=False,
+        time_limit_ms=None,
+        should_stop=None,
         clock=None,
     ):
         self.settings = settings
@@ -125,13 +150,23 @@ class Simulation:
         self.on_frame = on_frame
         self.tail_ms = tail_ms
         self.last_pulse = last_pulse
+        self.time_limit_ms = time_limit_ms
+        self.should_stop = should_stop
         self.clock = clock or VirtualClock()
+        self._start_ms = self.clock.now_ms
+        self.ended = None
         self.board = None
         self.globals = {}
         self.serial = None
         self.frames = 0
         self._stop_at = None
+        self._give_up_at = None
         self._wall_start = None
+
+    @property
+    def elapsed_ms(self):
+        """Simulated time since the run started."""
+        return self.clock.now_ms - self._start_ms
 
     @property
     def loop(self):
@@ -158,12 +193,28 @@ class Simulation:
         if waiting and self.serial.batches >= self.batches:
             self._stop_at = self.clock.now_ms + self._tail()
         if self._stop_at is not None and self.clock.now_ms >= self._stop_at:
-            raise StopSimulation
+            raise StopSimulation(BATCHES_DONE)
+        if self.elapsed_ms >= self._time_limit():
+            raise StopSimulation(TIME_LIMIT)
+        if self.should_stop is not None and self.should_stop():
+            raise StopSimulation(STOP_REQUESTED)
+
+    def _time_limit(self):
+        if self._give_up_at is None:
+            if self.time_limit_ms is not None:
+                self._give_up_at = self.time_limit_ms
+            elif self.batches is not None and self.loop is not None:
+                self._give_up_at = self._tail() + default_time_limit_ms(
+                    self.loop.settings, self.batches, self.frame_ms
+                )
+            else:
+                return float("inf")  # no limit, or none known before code.py's loop exists
+        return self._give_up_at
 
     def _show_in_window(self, matrix):
         self.window.show(matrix)  # also handles the window's key and close events
         if self.window.closed:
-            raise StopSimulation
+            raise StopSimulation(WINDOW_CLOSED)
         # Keep the virtual clock in step with the wall clock so the window plays in real time.
         ahead = self.clock.now_ms / 1000 - (time.monotonic() - self._wall_start)
         if ahead > 0:
@@ -173,6 +224,7 @@ class Simulation:
         """Execute code.py until stopped; returns the SerialTee with what it printed."""
         self.serial = SerialTee(stdout or sys.stdout, self.batches)
         self._wall_start = time.monotonic()
+        self._start_ms = self.clock.now_ms
         with (
             install(
                 self.clock,
@@ -194,8 +246,8 @@ class Simulation:
             source = (drive / "code.py").read_text()
             try:
                 exec(compile(source, str(drive / "code.py"), "exec"), self.globals)
-            except StopSimulation:
-                pass
+            except StopSimulation as stop:
+                self.ended = stop.args[0] if stop.args else None
             finally:
                 if self.window is not None:
                     self.window.close()

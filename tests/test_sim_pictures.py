@@ -1,11 +1,16 @@
 """Pictures of the panel: exact PNG, LED-look PNG and GIF with merged frames and round LEDs."""
 
+import io
+
 import pytest
 from PIL import Image
 
+from sim import gifstream
 from sim.devices import board
 from sim.devices.rgbmatrix import RGBMatrix
-from sim.pictures import GifRecorder, gif_delays_ms, save_led_png, save_png
+from sim.ledlook import led_image, panel_image
+from sim.pictures import GifRecorder, gif_delays_ms, indexed, save_led_png, save_png
+from sim.runner import ROOT, Simulation, read_settings
 
 RED = 0xF800
 ORANGE = 0xFBE0  # red 31, green 31 of 63, blue 0
@@ -116,3 +121,90 @@ def test_gif_frames_must_share_a_size():
 def test_gif_delays_round_to_ten_ms_without_drifting():
     assert gif_delays_ms([33.3, 33.3, 33.4]) == [30, 40, 30]
     assert gif_delays_ms([5, 5]) == [20, 20]
+
+
+class KeepingRecorder(GifRecorder):
+    """A GifRecorder that also keeps every frame it is given, as the recorder before
+    streaming did: (panel rgb bytes, duration ms)."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.kept = []
+
+    def add(self, frame, duration_ms=None):
+        super().add(frame, duration_ms)
+        self.kept.append((frame.panel_rgb888(), duration_ms))
+
+
+def gif_written_whole(kept, path, scale):
+    """The GIF as the recorder wrote it before streaming: identical neighbours merged, then
+    every LED-look frame handed to one call of Pillow's writer."""
+    merged = []
+    for rgb, duration_ms in kept:
+        if merged and merged[-1][0] == rgb:
+            merged[-1][1] += duration_ms
+        else:
+            merged.append([rgb, duration_ms])
+    images = [led_image(indexed(panel_image(rgb, 64, 32)), scale) for rgb, _ in merged]
+    images[0].save(
+        path,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=gif_delays_ms([duration for _rgb, duration in merged]),
+        loop=0,
+    )
+
+
+@pytest.mark.parametrize("chunk_pixels", [gifstream.CHUNK_PIXELS, 300_000])
+def test_a_streamed_gif_is_byte_for_byte_the_gif_written_whole(tmp_path, monkeypatch, chunk_pixels):
+    """A real run of code.py (17 batches, about 500 distinct frames) saved chunk by chunk
+    (the default chunks, and chunks of 4 frames) gives exactly the bytes of the GIF written
+    in one go, as before streaming."""
+    monkeypatch.setattr(gifstream, "CHUNK_PIXELS", chunk_pixels)
+    recorder = KeepingRecorder(scale=6, fps=25)
+    settings = read_settings(ROOT / "settings.toml", {"NN_SEED": 3})
+    Simulation(settings, batches=17, recorder=recorder, tail_ms=200, last_pulse=True).run(
+        stdout=io.StringIO()
+    )
+    frames = recorder.save(tmp_path / "streamed.gif")
+    gif_written_whole(recorder.kept, tmp_path / "whole.gif", 6)
+    assert frames == len(recorder) > 400
+    assert (tmp_path / "streamed.gif").read_bytes() == (tmp_path / "whole.gif").read_bytes()
+
+
+def test_a_frame_longer_than_a_gif_delay_can_say_is_cut_to_the_longest(tmp_path):
+    """A GIF delay is at most 655.35 s: a paused panel shown for 20 minutes is saved as
+    that long, and the frames after it keep their own timing."""
+    red = [[(255, 0, 0)] * 4 for _row in range(2)]
+    blue = [[(0, 0, 255)] * 4 for _row in range(2)]
+    recorder = GifRecorder(scale=2)
+    recorder.add(red, 1_200_000)
+    recorder.add(blue, 40)
+    recorder.add(red, 40)
+    assert recorder.save(tmp_path / "paused.gif") == 3
+    with Image.open(tmp_path / "paused.gif") as gif:
+        delays = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            delays.append(gif.info["duration"])
+    assert delays == [655_350, 40, 40]
+
+
+def test_a_gif_save_asked_to_stop_ends_a_valid_shorter_file(tmp_path):
+    """``stop()`` turning true while saving: the GIF ends after the frames written so far
+    and is a complete file; at least the first frame is always in it."""
+    recorder = GifRecorder(scale=2)
+    for shade in range(1, 200):
+        recorder.add([[(shade, 0, 0)] * 4 for _row in range(2)], 40)
+    asked = []
+    assert (
+        recorder.save(tmp_path / "cut.gif", stop=lambda: len(asked) > 60 or asked.append(1)) < 199
+    )
+    with Image.open(tmp_path / "cut.gif") as gif:
+        assert 1 < gif.n_frames < 199
+        gif.seek(gif.n_frames - 1)
+        gif.load()
+    assert recorder.save(tmp_path / "first.gif", stop=lambda: True) == 1
+    with Image.open(tmp_path / "first.gif") as gif:
+        assert gif.n_frames == 1
