@@ -28,7 +28,7 @@ def compiled_bytes(paths):
 @dataclass
 class Report:
     """What ``build`` wrote: every file with its size and the file it was made from (copied, or
-    compiled to .mpy), the import closure, the zip."""
+    compiled to .mpy), the import closure, the zip, notes about the user's files."""
 
     dest: Path
     zip_path: Path
@@ -37,6 +37,7 @@ class Report:
     closure: Closure
     shipped_unused: list
     compiled_bytes: int = None
+    notes: list = ()  # what happened to the user's files on DEST (tools.bundle.update)
 
     @property
     def total_bytes(self):
