@@ -54,7 +54,10 @@ def write_file(path, data):
     if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
         return
     handle, scratch = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
+    mask = os.umask(0)
+    os.umask(mask)
     try:
+        os.chmod(scratch, 0o666 & ~mask)  # as a plain open() would make it, not mkstemp's 0600
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(scratch, path)
