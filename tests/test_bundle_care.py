@@ -6,9 +6,12 @@ the user's own files put there first, and looks at the files, the exit status an
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import zipfile
+
+import pytest
 
 from tests.device import ROOT
 from tools import settings_toml
@@ -258,3 +261,20 @@ def test_make_bundle_force_1_keeps_your_code_py(tmp_path):
     assert forced.returncode == 0, forced.stderr
     assert (dest / "code.py.bak").read_bytes() == HELLO
     assert "kept your code.py as code.py.bak" in forced.stderr
+
+
+def test_a_folder_where_no_zip_can_be_written_still_gets_the_bundle(tmp_path, capsys):
+    """The CIRCUITPY drive's own folder (/media/$USER) is the system's: the folder is written,
+    the zip is left out with a note, and the status is 0."""
+    if os.geteuid() == 0:
+        pytest.skip("root writes into a folder without write permission anyway")
+    mounts = tmp_path / "media"
+    dest = mounts / "CIRCUITPY"
+    dest.mkdir(parents=True)
+    mounts.chmod(0o555)
+    try:
+        status, err = bundle(dest, "--source", capsys=capsys)
+    finally:
+        mounts.chmod(0o755)
+    assert status == 0 and "no CIRCUITPY.zip" in err and "Traceback" not in err
+    assert (dest / "code.py").is_file() and not (mounts / "CIRCUITPY.zip").exists()

@@ -85,10 +85,11 @@ def build(dest, *, root=ROOT, site=None, builtins=None, source=False, force=Fals
         plan = _as_mpy(plan)
     if dest == root or dest in root.parents:
         raise BundleError("refusing to build into %s: it holds the repository" % dest)
-    zip_path = dest.with_name(dest.name + ".zip")
+    # No zip beside a drive's root (E:\\ on Windows has no name to give one).
+    zip_path = dest.with_name(dest.name + ".zip") if dest.name else None
     update = update_dest(dest, zip_path, _contents(plan), force)
     files = [(name, (dest / name).stat().st_size) for name in plan]
     # The .mpy bundle shows what its modules take; a source bundle gets an estimate.
     compiled = compiled_bytes([module.path for module in found.modules]) if source else None
     unused = _shipped_unused(plan, found)
-    return Report(dest, zip_path, files, plan, found, unused, compiled, update.notes)
+    return Report(dest, update.zip_path, files, plan, found, unused, compiled, update.notes)

@@ -31,7 +31,7 @@ class Report:
     compiled to .mpy), the import closure, the zip, notes about the user's files."""
 
     dest: Path
-    zip_path: Path
+    zip_path: Path  # None where no zip could be written
     files: list
     sources: dict
     closure: Closure
@@ -93,9 +93,11 @@ class Report:
         return out
 
     def _size_lines(self):
+        beside = (
+            "and %s, %s" % (self.zip_path.name, _kb(self.zip_bytes)) if self.zip_path else "no zip"
+        )
         out = [
-            "CIRCUITPY bundle: %s (and %s, %s)"
-            % (self.dest, self.zip_path.name, _kb(self.zip_bytes)),
+            "CIRCUITPY bundle: %s (%s)" % (self.dest, beside),
             "  %d files, %s in all; lib/ %s: %s"
             % (
                 len(self.files),

@@ -110,7 +110,7 @@ def plan_update(dest, zip_path, contents, force=False):
         path = dest / name
         if os.path.lexists(path) and is_ours(path, name, update.recorded):
             update.stale.append(path)
-    if os.path.lexists(zip_path) and not is_our_zip(zip_path):
+    if zip_path and os.path.lexists(zip_path) and not is_our_zip(zip_path):
         update.clash(zip_path, "not a zip the bundle wrote, or changed since")
     if update.clashes and not force:
         named = ", ".join(
@@ -159,6 +159,19 @@ def _write_settings(update):
     return False
 
 
+def _write_zip(update):
+    """DEST.zip, last: the folder is complete even where the zip cannot be written (beside
+    the CIRCUITPY drive, in a folder only the system may write to)."""
+    try:
+        # The bundle's own files, its settings.toml too: never the user's merged one.
+        write_file(update.zip_path, zip_bytes(update.contents))
+    except OSError as error:
+        update.notes.append(
+            "no %s: %s (the folder is complete)" % (update.zip_path.name, error.strerror or error)
+        )
+        update.zip_path = None
+
+
 def apply_update(update):
     """Do ``update``: keep clashing files as NAME.bak, remove stale files, write the bundle,
     its manifest and the zip."""
@@ -178,8 +191,8 @@ def apply_update(update):
             write_file(update.dest / name, data)
         written[name] = digest(data)
     write_manifest(update.dest, written)
-    # The bundle's own files, its settings.toml too: never the user's merged one (Wi-Fi keys).
-    write_file(update.zip_path, zip_bytes(update.contents))
+    if update.zip_path:
+        _write_zip(update)
     return update
 
 
