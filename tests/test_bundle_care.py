@@ -278,3 +278,23 @@ def test_a_folder_where_no_zip_can_be_written_still_gets_the_bundle(tmp_path, ca
         mounts.chmod(0o755)
     assert status == 0 and "no CIRCUITPY.zip" in err and "Traceback" not in err
     assert (dest / "code.py").is_file() and not (mounts / "CIRCUITPY.zip").exists()
+
+
+def test_files_behind_a_symlinked_folder_are_neither_removed_nor_written(tmp_path, capsys):
+    """A folder on DEST that links elsewhere holds files of yours, whatever the manifest says."""
+    dest = tmp_path / "CIRCUITPY"
+    assert bundle(dest, "--source", capsys=capsys)[0] == 0
+    yours = tmp_path / "elsewhere"
+    put(yours, {"old.py": b"x", "frame.py": (ROOT / "render/frame.py").read_bytes()})
+    before = snapshot(yours)
+    (dest / "old").symlink_to(yours)
+    manifest = json.loads((dest / MANIFEST).read_text())
+    manifest["files"]["old/old.py"] = hashlib.sha256(b"x").hexdigest()
+    (dest / MANIFEST).write_text(json.dumps(manifest))
+    assert bundle(dest, "--source", capsys=capsys)[0] == 0
+    assert snapshot(yours) == before
+    (dest / "render").rename(tmp_path / "render")
+    (dest / "render").symlink_to(yours)
+    status, err = bundle(dest, "--source", capsys=capsys)
+    assert status == 2 and "render (a symlink where the bundle needs a folder)" in err
+    assert snapshot(yours) == before

@@ -51,12 +51,21 @@ class Update:
         self.clashes.setdefault(path, why)
 
 
+def _behind_a_link(dest, name):
+    """Whether a folder above bundle path ``name`` is a symlink (its files are not DEST's)."""
+    parts = name.split("/")[:-1]
+    return any(dest.joinpath(*parts[: depth + 1]).is_symlink() for depth in range(len(parts)))
+
+
 def _check_folders(update, name):
     """Each folder above bundle path ``name`` must be a real folder (or missing)."""
     parent = update.dest
     for part in name.split("/")[:-1]:
         parent = parent / part
-        if parent.is_symlink() or (os.path.lexists(parent) and not parent.is_dir()):
+        if parent.is_symlink():
+            update.clash(parent, "a symlink where the bundle needs a folder")
+            return False
+        if os.path.lexists(parent) and not parent.is_dir():
             update.clash(parent, "a file of yours where the bundle needs a folder")
             return False
     return True
@@ -108,7 +117,7 @@ def plan_update(dest, zip_path, contents, force=False):
     _check_shadows(update)
     for name in sorted(set(update.recorded) - set(contents)):
         path = dest / name
-        if os.path.lexists(path) and is_ours(path, name, update.recorded):
+        if not _behind_a_link(dest, name) and is_ours(path, name, update.recorded):
             update.stale.append(path)
     if zip_path and os.path.lexists(zip_path) and not is_our_zip(zip_path):
         update.clash(zip_path, "not a zip the bundle wrote, or changed since")
