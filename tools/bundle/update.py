@@ -99,11 +99,12 @@ def _check_settings(update, force):
 def _check_shadows(update):
     """A .py beside a .mpy the bundle writes is imported instead of it."""
     for name in update.contents:
-        source = update.dest / (name[:-4] + ".py")
-        if name.endswith(".mpy") and os.path.lexists(source) and source not in update.clashes:
-            owned = is_ours(source, name[:-4] + ".py", update.recorded)
-            if not owned:
-                update.clash(source, "the board would import it instead of the bundle's .mpy")
+        source_name = name[:-4] + ".py"
+        source = update.dest / source_name
+        if not name.endswith(".mpy") or not os.path.lexists(source) or source in update.clashes:
+            continue
+        if not is_ours(source, source_name, update.recorded):  # else removed as stale
+            update.clash(source, "the board would import it instead of the bundle's .mpy")
 
 
 def plan_update(dest, zip_path, contents, force=False):
