@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DEST ?= build/CIRCUITPY
 # make bundle SOURCE=1: .py sources, for CircuitPython versions other than 10.x (default .mpy).
 SOURCE ?= 0
+# make bundle FORCE=1: files of yours where the bundle must write are kept as NAME.bak.
+FORCE ?= 0
 # make web: where the page is served (BIND=0.0.0.0 lets a phone on the same network open it).
 PORT ?= 8000
 BIND ?= 127.0.0.1
@@ -45,7 +47,7 @@ bench: $(STAMP) $(WEB_DEPS)
 	$(PY) -m bench $(ARGS)
 
 bundle: $(STAMP)
-	$(PY) -m tools.bundle "$(DEST)" $(if $(filter 1,$(SOURCE)),--source)
+	$(PY) -m tools.bundle "$(DEST)" $(if $(filter 1,$(SOURCE)),--source) $(if $(filter 1,$(FORCE)),--force)
 
 # The web page in build/web/ (deployable as it is), served on http://localhost:$(PORT)/.
 web: $(STAMP)

@@ -11,8 +11,10 @@ device packages, third-party ones to site-packages, and modules built into the b
 firmware (builtin_modules.txt here) are left out. Typing-only imports (``typing``,
 ``circuitpython_typing`` ...) must sit in a ``try: ... except ImportError`` guard, as the
 Adafruit libraries do, and are dropped; anything else that does not resolve stops the build
-with the file and line that imports it. tools.bundle.build writes the folder and the zip,
-tools.bundle.report says what they hold.
+with the file and line that imports it. tools.bundle.build makes the files, tools.bundle.update
+writes them into DEST, replacing or removing only what an earlier bundle wrote there
+(tools.bundle.care keeps the record; settings.toml is merged: tools.bundle.settings_merge;
+the zip proves itself: tools.bundle.archive), and tools.bundle.report says what they hold.
 """
 
 from pathlib import Path

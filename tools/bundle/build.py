@@ -1,21 +1,19 @@
-"""Writing the bundle: the CIRCUITPY folder and a reproducible zip of it beside it.
+"""Building the bundle: the CIRCUITPY folder and a reproducible zip of it beside it.
 
 Every module but code.py ships as a CircuitPython 10 .mpy file (tools.bundle.mpy), or, with
 ``source=True``, as the .py file itself for other CircuitPython versions.
 """
 
-import shutil
-import zipfile
 from pathlib import Path
 
 from tools.bundle import LIB, ROOT, BundleError
 from tools.bundle.mpy import compile_module, mpy_cross
 from tools.bundle.report import Report, compiled_bytes
+from tools.bundle.update import update_dest
 from tools.bundle.walk import closure, site_packages
 from tools.circuitpy import ENTRY, FONTS, SETTINGS
 
 DATA_FILES = (SETTINGS, FONTS + "/*.bdf")
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: the same sources give the same zip
 
 
 def _plan(found, root, site):
@@ -59,55 +57,25 @@ def _shipped_unused(plan, found):
     ]
 
 
-def _clear(dest, plan, root):
-    """Make ``dest`` an empty folder, deleting only an earlier bundle, never anything else."""
-    if dest == root or dest in root.parents:
-        raise BundleError("refusing to build into %s: it holds the repository" % dest)
-    if not dest.exists():
-        return
-    if not dest.is_dir():
-        raise BundleError("%s exists and is not a folder" % dest)
-    allowed = {name.split("/")[0] for name in plan} | {LIB}
-    strays = sorted(p.name for p in dest.iterdir() if p.name not in allowed)
-    if strays:
-        raise BundleError(
-            "%s already holds %s, which a bundle never has: refusing to delete it "
-            "(choose a new or empty folder, not the CIRCUITPY drive itself)"
-            % (dest, ", ".join(strays[:5]))
-        )
-    shutil.rmtree(dest)
-
-
-def _write(dest, plan):
-    """Compile or copy every planned file into ``dest``; return [(bundle path, bytes)]."""
+def _contents(plan):
+    """{bundle path: bytes}: every planned file compiled (.mpy) or read, before any is written."""
     tool = mpy_cross() if any(name.endswith(".mpy") for name in plan) else None
-    files = []
+    contents = {}
     for name, source in plan.items():
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
         if name.endswith(".mpy"):
             # Named by its path under / or /lib, with .py, as the board names a source file.
             module = name[len(LIB) + 1 :] if name.startswith(LIB + "/") else name
-            target.write_bytes(compile_module(source, module[:-4] + ".py", tool))
+            contents[name] = compile_module(source, module[:-4] + ".py", tool)
         else:
-            shutil.copyfile(source, target)
-        files.append((name, target.stat().st_size))
-    return files
+            contents[name] = source.read_bytes()
+    return contents
 
 
-def _zip(dest, zip_path, files):
-    """DEST.zip with the bundle's files at its top level, reproducible byte for byte."""
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, _ in files:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, (dest / name).read_bytes())
-
-
-def build(dest, *, root=ROOT, site=None, builtins=None, source=False):
+def build(dest, *, root=ROOT, site=None, builtins=None, source=False, force=False):
     """Write the CIRCUITPY folder ``dest`` and ``dest``.zip; return a Report. ``source``:
-    ship .py files, which any CircuitPython compiles itself, instead of .mpy files."""
+    ship .py files, which any CircuitPython compiles itself, instead of .mpy files. Only files
+    the bundle wrote are replaced (tools.bundle.update); ``force`` keeps clashing files of the
+    user's as NAME.bak instead of stopping with Clash."""
     root = Path(root).resolve()
     site = Path(site or site_packages()).resolve()
     dest = Path(dest).resolve()
@@ -115,11 +83,13 @@ def build(dest, *, root=ROOT, site=None, builtins=None, source=False):
     plan = _plan(found, root, site)
     if not source:
         plan = _as_mpy(plan)
-    _clear(dest, plan, root)
-    dest.mkdir(parents=True)
-    files = _write(dest, plan)
-    zip_path = dest.with_name(dest.name + ".zip")
-    _zip(dest, zip_path, files)
+    if dest == root or dest in root.parents:
+        raise BundleError("refusing to build into %s: it holds the repository" % dest)
+    # No zip beside a drive's root (E:\\ on Windows has no name to give one).
+    zip_path = dest.with_name(dest.name + ".zip") if dest.name else None
+    update = update_dest(dest, zip_path, _contents(plan), force)
+    files = [(name, (dest / name).stat().st_size) for name in plan]
     # The .mpy bundle shows what its modules take; a source bundle gets an estimate.
     compiled = compiled_bytes([module.path for module in found.modules]) if source else None
-    return Report(dest, zip_path, files, plan, found, _shipped_unused(plan, found), compiled)
+    unused = _shipped_unused(plan, found)
+    return Report(dest, update.zip_path, files, plan, found, unused, compiled, update.notes)

@@ -28,15 +28,16 @@ def compiled_bytes(paths):
 @dataclass
 class Report:
     """What ``build`` wrote: every file with its size and the file it was made from (copied, or
-    compiled to .mpy), the import closure, the zip."""
+    compiled to .mpy), the import closure, the zip, notes about the user's files."""
 
     dest: Path
-    zip_path: Path
+    zip_path: Path  # None where no zip could be written
     files: list
     sources: dict
     closure: Closure
     shipped_unused: list
     compiled_bytes: int = None
+    notes: list = ()  # what happened to the user's files on DEST (tools.bundle.update)
 
     @property
     def total_bytes(self):
@@ -92,9 +93,11 @@ class Report:
         return out
 
     def _size_lines(self):
+        beside = (
+            "and %s, %s" % (self.zip_path.name, _kb(self.zip_bytes)) if self.zip_path else "no zip"
+        )
         out = [
-            "CIRCUITPY bundle: %s (and %s, %s)"
-            % (self.dest, self.zip_path.name, _kb(self.zip_bytes)),
+            "CIRCUITPY bundle: %s (%s)" % (self.dest, beside),
             "  %d files, %s in all; lib/ %s: %s"
             % (
                 len(self.files),
