@@ -2,10 +2,18 @@
 
 Pure Python for CPython, MicroPython and CircuitPython. ``nvm`` is anything with len,
 slice reads and slice assignment: ``microcontroller.nvm``, the simulator's
-``nvm.ByteArray`` or a ``bytearray(8192)``. Two slots, A at 0 and B at ``len(nvm) // 2``:
-``save`` writes a whole record into the slot *not* holding the newest intact record in
-ONE slice assignment (one flash erase/write cycle), so a power cut can only spoil the
-slot being written; ``load`` returns the newest intact record made under equal settings.
+``nvm.ByteArray`` or a ``bytearray(8192)``.
+
+Layout: records of any size, each starting on a BLOCK boundary, found by scanning the
+blocks (a record frames itself: magic, length, CRC). No directory: there is nothing to
+keep in step with the records, so no write can leave the two disagreeing, and the
+records of the old two-slot layout (at 0 and half way) are read as they are. ``save``
+writes a whole record in ONE slice assignment (one flash erase/write cycle) into free
+blocks, else over the records least missed: the same settings' older records, then other
+settings' older records, then the newest records of the settings used longest ago. It
+never writes over the newest intact record of the settings being saved, so a power cut
+can only spoil the record being written. ``load`` returns the newest intact record made
+under equal settings, so each set of settings resumes where it was while there is room.
 """
 
 # Layout notes live in comments: the board compiles this file from source, and comments,
@@ -49,8 +57,9 @@ HEADER_SIZE = const(36)  # struct.calcsize(HEADER)
 FLAG_BEST_LOSS = const(1)
 FLAG_VELOCITY = const(2)
 MAX_LAYERS = const(32)  # a sanity bound for reading; the panel shows at most 10 columns
+BLOCK = const(64)  # records start on these boundaries: 2-3-3-1 (244 bytes) takes 4 blocks
 
-# Why load() found nothing, most telling first (of the two slots, the first listed wins).
+# Why load() found nothing, most telling first (of all the blocks, the first listed wins).
 OTHER_SETTINGS = "checkpoint is for other settings"
 OTHER_FORMAT = "checkpoint is in another format"
 DAMAGED = "checkpoint damaged"
@@ -74,10 +83,9 @@ def record_size(sizes, velocity=True):
     return HEADER_SIZE + len(sizes) + (8 if velocity else 4) * count + 4
 
 
-def slots(nvm):
-    """(start of slot A, start of slot B, bytes per slot)."""
-    size = len(nvm) // 2
-    return 0, size, size
+def blocks(length):
+    """Blocks of BLOCK bytes that a record of ``length`` bytes takes in nvm."""
+    return (length + BLOCK - 1) // BLOCK
 
 
 def _rows(trainer, velocity):
@@ -182,58 +190,128 @@ def read_slot(nvm, start, size):
     return Checkpoint(record, start, sizes), None
 
 
-def _newest(nvm, fingerprint=None, sizes=None):
-    """(newest intact Checkpoint with this fingerprint and sizes, None) or (None, reason);
-    a None fingerprint matches any record."""
-    first, second, size = slots(nvm)
-    code = None if fingerprint is None else fingerprint_code(fingerprint)
-    newest = None
+def records(nvm):
+    """Every intact record in nvm, one Checkpoint at a time (each is read, then dropped), and
+    last of all None with the most telling reason found in the blocks that hold none."""
+    start = 0
     reason = NO_CHECKPOINT
-    for start in (first, second):
-        state, problem = read_slot(nvm, start, size)
-        if (
-            state
-            and code is not None
-            and (state.fingerprint != code or sizes not in (None, state.sizes))
-        ):
-            state, problem = None, OTHER_SETTINGS
+    while start + 16 <= len(nvm):
+        state, problem = read_slot(nvm, start, len(nvm) - start)
         if state is None:
             if REASONS.index(problem) < REASONS.index(reason):
                 reason = problem
-        elif newest is None or 0 < ((state.sequence - newest.sequence) & 0xFFFFFFFF) < (1 << 31):
-            newest = state  # sequence numbers compare with uint32 wrap-around
+            start += BLOCK
+        else:
+            yield state
+            start += blocks(len(state.record)) * BLOCK
+    yield reason
+
+
+def _age(newest, sequence):
+    """How many saves ago ``sequence`` was, counted back from ``newest`` with uint32 wrap."""
+    return (newest - sequence) & 0xFFFFFFFF
+
+
+def _newer(state, than):
+    """True if Checkpoint ``state`` was saved after ``than`` (None: anything is newer)."""
+    return than is None or 0 < _age(state.sequence, than.sequence) < (1 << 31)
+
+
+def load(nvm, fingerprint, sizes=None, seed=None):
+    """(Checkpoint, None) for the newest intact record made under an equal ``fingerprint``
+    (bytes or text), layer ``sizes`` and ``seed`` (each if given), or (None, reason):
+    NO_CHECKPOINT, DAMAGED, OTHER_SETTINGS or OTHER_FORMAT. Never raises on whatever the
+    memory holds.
+    """
+    code = fingerprint_code(fingerprint)
+    sizes = None if sizes is None else list(sizes)
+    newest = None
+    others = False
+    for state in records(nvm):
+        if not isinstance(state, Checkpoint):
+            reason = OTHER_SETTINGS if others else state
+        elif (
+            state.fingerprint != code
+            or sizes not in (None, state.sizes)
+            or seed
+            not in (
+                None,
+                state.seed,
+            )
+        ):
+            others = True
+        elif _newer(state, newest):
+            newest = state
     return newest, None if newest else reason
 
 
-def load(nvm, fingerprint, sizes=None):
-    """(Checkpoint, None) for the newest intact record made under an equal ``fingerprint``
-    (bytes or text) and layer ``sizes`` (if given), or (None, reason): NO_CHECKPOINT, DAMAGED,
-    OTHER_SETTINGS or OTHER_FORMAT. Never raises on whatever the memory holds.
-    """
-    return _newest(nvm, fingerprint, None if sizes is None else list(sizes))
+def _catalogue(nvm, key):
+    """([start, end, rank] of every intact record, newest sequence or None): rank says how
+    little its loss costs (see save), 0 for the newest record under ``key``, the settings
+    (fingerprint code, seed) being saved."""
+    found = []  # [start, end, settings, sequence]
+    newest = None
+    for state in records(nvm):
+        if isinstance(state, Checkpoint):
+            end = state.slot + blocks(len(state.record)) * BLOCK
+            found.append([state.slot, end, (state.fingerprint, state.seed), state.sequence])
+            if newest is None or 0 < _age(state.sequence, newest) < (1 << 31):
+                newest = state.sequence
+        state = None  # free each record's bytes before the next is read
+    latest = {}  # settings -> age of their newest record (looked up, never walked in order)
+    for entry in found:
+        age = _age(newest, entry[3])
+        if entry[2] not in latest or age < latest[entry[2]]:
+            latest[entry[2]] = age
+    # Other settings, least recently used first: their newest records go in this order.
+    order = sorted([latest[entry[2]] for entry in found if entry[2] != key], reverse=True)
+    for entry in found:
+        age = _age(newest, entry[3])
+        if age != latest[entry[2]]:
+            entry[2] = 1 if entry[2] == key else 2  # an older record of its settings
+        elif entry[2] == key:
+            entry[2] = 0  # never written over
+        else:
+            entry[2] = 3 + order.index(age)
+        del entry[3]
+    return found, newest
 
 
 def save(nvm, trainer, seed, fingerprint):
     """Write ``trainer``'s state as the newest record in ONE slice assignment; return its
     sequence number.
 
-    It goes into the slot not holding the newest intact record (whatever its settings),
-    so that record survives a power cut during this write. Raises ValueError if the
-    record does not fit a slot; an OSError from the memory itself is passed on.
+    It goes where it costs least: free blocks, else over older records of these settings,
+    then other settings' older records, then the newest records of other settings, least
+    recently used first; settings are ``fingerprint`` and ``seed`` together. The newest
+    intact record under these settings is never written over, so it survives a power cut during this write. Raises ValueError if the record
+    does not fit beside it; an OSError from the memory itself is passed on.
     ``fingerprint`` is bytes or text (see fingerprint_code); ``seed``, epoch and batches
     must fit a uint32 (CPython's struct checks that).
     """
-    first, second, size = slots(nvm)
     length = record_size(trainer.network.sizes, _has_velocity(trainer.optimizer))
-    if length > size:
+    found, newest = _catalogue(nvm, (fingerprint_code(fingerprint), seed))
+    best = None  # (cost, start): the start whose worst loss is least, first wins ties
+    for start in range(0, len(nvm) - length + 1, BLOCK):
+        cost = 0
+        for first, end, rank in found:
+            if first < start + length and start < end:
+                if not rank:
+                    cost = None
+                    break
+                cost = max(cost, rank)
+        if cost is not None and (best is None or cost < best[0]):
+            best = (cost, start)
+            if not cost:
+                break
+    if best is None:
         raise ValueError(
-            "a checkpoint of %s needs %d bytes; a slot of this nvm holds %d"
-            % (trainer.network.sizes, length, size)
+            "a checkpoint of %s needs %d bytes; this nvm of %d bytes has no room for it"
+            % (trainer.network.sizes, length, len(nvm))
         )
-    newest = _newest(nvm)[0]
-    start = second if newest and newest.slot == first else first
-    sequence = (newest.sequence + 1) & 0xFFFFFFFF if newest else 1
-    newest = None  # free its bytes before the new record is built
+    start = best[1]
+    sequence = (newest + 1) & 0xFFFFFFFF if newest is not None else 1
+    found = best = None  # free the catalogue before the new record is built
     nvm[start : start + length] = snapshot(trainer, seed, fingerprint, sequence)
     return sequence
 
@@ -270,12 +348,11 @@ def _unpack(record, offset, rows):
 
 
 def clear(nvm):
-    """Invalidate both slots by zeroing their magic, one 4-byte write per slot that holds
-    a record; return how many slots were written."""
-    first, second, size = slots(nvm)
+    """Invalidate every record by zeroing its magic, one 4-byte write per block that starts
+    with one; return how many were written."""
     written = 0
-    for start in (first, second):
-        if size >= 16 and nvm[start : start + 4] == MAGIC:
+    for start in range(0, len(nvm) - 15, BLOCK):
+        if nvm[start : start + 4] == MAGIC:
             nvm[start : start + 4] = bytes(4)
             written += 1
     return written

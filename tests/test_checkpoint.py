@@ -32,6 +32,7 @@ from tests.device import BOARD_HEAP, ROOT, mpy_cross_errors, on_both
 SIZES = [2, 3, 3, 1]
 SEED = 5
 RECORD = 244  # bytes in a 2-3-3-1 record
+STRIDE = 256  # where the next 2-3-3-1 record starts: 4 blocks of 64 bytes
 FAILURES = (NO_CHECKPOINT, DAMAGED, OTHER_FORMAT, OTHER_SETTINGS)
 
 
@@ -212,7 +213,8 @@ def test_record_sizes_fit_a_slot(record_property):
     assert record_size(SIZES) == len(snapshot(make_trainer(batches=0), 1, PRINT)) == RECORD
     assert record_size([5] * 6) == 1246
     assert len(largest) == 10 and record_size(largest) == 2210
-    assert record_size(largest) <= checkpoint.slots(bytearray(8192))[2] == 4096
+    # Two of the largest records (35 blocks each) fit in 8 KB beside each other.
+    assert 2 * checkpoint.blocks(record_size(largest)) * checkpoint.BLOCK <= 8192
     record_property("record 2-3-3-1", record_size(SIZES))
     record_property("record %s" % largest, record_size(largest))
 
@@ -242,12 +244,18 @@ def test_largest_panel_shape_saves_and_loads():
     assert bytes(state.record) == bytes(snapshot(trainer, 3, PRINT, 1))
 
 
-def test_a_record_too_big_for_the_slot_is_refused_clearly():
-    """save() raises ValueError naming the bytes needed, and writes nothing."""
-    memory = CountingNvm(size=400)
-    with pytest.raises(ValueError, match="needs 244 bytes; a slot of this nvm holds 200"):
+def test_a_record_too_big_for_the_nvm_is_refused_clearly():
+    """save() raises ValueError naming the bytes needed, and writes nothing: into 200 bytes,
+    and into 400 bytes already holding one record of these settings (kept)."""
+    memory = CountingNvm(size=200)
+    with pytest.raises(ValueError, match="needs 244 bytes; this nvm of 200 bytes has no room"):
         save(memory, make_trainer(batches=0), SEED, PRINT)
     assert memory.writes == []
+    memory = CountingNvm(size=400)
+    save(memory, make_trainer(batches=1), SEED, PRINT)
+    with pytest.raises(ValueError, match="needs 244 bytes; this nvm of 400 bytes has no room"):
+        save(memory, make_trainer(batches=2), SEED, PRINT)
+    assert len(memory.writes) == 1 and load(memory, PRINT)[0].batches == 1
 
 
 # --- round trip and slots -----------------------------------------------------------
@@ -283,15 +291,15 @@ def test_missing_or_nan_best_loss_comes_back_as_none():
         assert state.best_loss is None
 
 
-def test_saves_alternate_slots_in_one_write_each_and_the_newest_wins():
-    """Sequence 1, 2, 3... goes to slot A, B, A...; each save is one slice assignment of
-    the whole record; load returns the latest."""
+def test_saves_fill_free_blocks_in_one_write_each_and_the_newest_wins():
+    """Sequence 1, 2, 3... goes to the next free blocks (4 blocks of 64 bytes per 244-byte
+    record); each save is one slice assignment of the whole record; load returns the latest."""
     memory = CountingNvm()
     trainer = make_trainer(batches=0)
     for sequence in range(1, 6):
         trainer.train_batch()
         assert save(memory, trainer, SEED, PRINT) == sequence
-        start = 0 if sequence % 2 else 4096
+        start = (sequence - 1) * STRIDE
         assert memory.writes[-1] == (start, start + RECORD, RECORD)
         assert len(memory.writes) == sequence
         state, reason = load(memory, PRINT)
@@ -318,7 +326,7 @@ def test_sequence_numbers_wrap_around():
     state, _ = load(memory, PRINT)
     assert (state.sequence, state.slot) == (0, 0)
     assert save(memory, trainer, SEED, PRINT) == 1
-    assert load(memory, PRINT)[0].slot == 4096
+    assert load(memory, PRINT)[0].slot == STRIDE
 
 
 def test_a_checkpoint_survives_a_reboot_of_the_simulator(tmp_path):
@@ -330,8 +338,8 @@ def test_a_checkpoint_survives_a_reboot_of_the_simulator(tmp_path):
 
 
 def saved_pair():
-    """nvm holding records #1 (slot A, 1 batch) and #2 (slot B, 2 batches), the trainer
-    after 3 batches and its record #3, which would go to slot A."""
+    """nvm holding records #1 (at 0, 1 batch) and #2 (at STRIDE, 2 batches), the trainer
+    after 3 batches and its record #3, which would go to the free blocks after them."""
     memory = bytearray([0xFF]) * 8192
     trainer = make_trainer(batches=0)
     for _ in range(2):
@@ -344,7 +352,7 @@ def saved_pair():
 def test_a_damaged_slot_falls_back_to_the_other():
     """Whichever slot is damaged, the other one's record loads."""
     memory, _, _ = saved_pair()
-    for start, batches in ((4096, 1), (0, 2)):
+    for start, batches in ((STRIDE, 1), (0, 2)):
         damaged = bytearray(memory)
         damaged[start + 100] ^= 0x10
         state, reason = load(damaged, PRINT)
@@ -405,7 +413,7 @@ def test_every_single_bit_flip_and_random_multi_bit_flips_are_caught(record_prop
     (seeded): never valid, never an exception; with an intact older record, it loads."""
     memory, _, _ = saved_pair()
     alone = bytearray([0xFF]) * 8192
-    alone[4096:] = memory[4096:]  # record #2 by itself
+    alone[STRIDE:] = memory[STRIDE:]  # record #2 by itself
     flips = []
     for bit in range(RECORD * 8):
         flips.append((bit,))
@@ -416,7 +424,7 @@ def test_every_single_bit_flip_and_random_multi_bit_flips_are_caught(record_prop
         for base in (alone, memory):
             damaged = bytearray(base)
             for bit in bits:
-                damaged[4096 + bit // 8] ^= 1 << bit % 8
+                damaged[STRIDE + bit // 8] ^= 1 << bit % 8
             state, reason = load(damaged, PRINT)
             if base is alone:
                 assert state is None and reason in FAILURES, bits
@@ -462,16 +470,16 @@ def test_other_settings_are_refused_with_the_reason():
 def test_the_newest_record_with_matching_settings_wins():
     """After a run under other settings saved once, the older matching record still loads."""
     memory, trainer, _ = saved_pair()
-    save(memory, trainer, SEED, PRINT + "\nother")  # #3 over #1 in slot A, other settings
+    save(memory, trainer, SEED, PRINT + "\nother")  # #3 in free blocks, other settings
     state, reason = load(memory, PRINT)
-    assert reason is None and (state.sequence, state.slot) == (2, 4096)
+    assert reason is None and (state.sequence, state.slot) == (2, STRIDE)
     assert load(memory, PRINT + "\nother")[0].sequence == 3
 
 
 def test_another_format_version_is_refused():
     """A record of another format version (with a valid CRC) is not read."""
     memory, _, _ = saved_pair()
-    for start in (0, 4096):
+    for start in (0, STRIDE):
         memory[start + 4] = checkpoint.FORMAT_VERSION + 1
         end = start + RECORD - 4
         struct.pack_into("<I", memory, end, zlib.crc32(memory[start:end]))
@@ -492,9 +500,9 @@ def test_restore_refuses_another_shape():
 # --- clear and write errors ---------------------------------------------------------------
 
 
-def test_clear_invalidates_both_slots_with_small_writes():
-    """clear() zeroes each slot's magic in one 4-byte write; an empty nvm is left alone;
-    saving afterwards starts again at sequence 1 in slot A."""
+def test_clear_invalidates_every_record_with_small_writes():
+    """clear() zeroes each record's magic in one 4-byte write; an empty nvm is left alone;
+    saving afterwards starts again at sequence 1 at the start."""
     memory = CountingNvm()
     assert clear(memory) == 0 and memory.writes == []
     trainer = make_trainer(batches=1)
@@ -502,7 +510,7 @@ def test_clear_invalidates_both_slots_with_small_writes():
     save(memory, trainer, SEED, PRINT)
     del memory.writes[:]
     assert clear(memory) == 2
-    assert memory.writes == [(0, 4, 4), (4096, 4100, 4)]
+    assert memory.writes == [(0, 4, 4), (STRIDE, STRIDE + 4, 4)]
     assert load(memory, PRINT) == (None, NO_CHECKPOINT)
     assert save(memory, trainer, SEED, PRINT) == 1 and memory.writes[-1][0] == 0
 
@@ -570,7 +578,7 @@ print("sequence", sequence)
 print("saved", exact((trainer.network.weights, trainer.network.biases)))
 print("velocity", exact(trainer.optimizer.weight_velocity))
 print("counters", trainer.epoch, trainer.batches, exact(trainer.best_loss))
-print("record", list(memory[0:%d]))
+print("record", list(memory[512:512 + %d]))  # #3, after #1 and #2
 trainer.network.randomise()
 trainer.restart()
 state, reason = checkpoint.load(memory, %r, [2, 3, 3, 1])
@@ -579,7 +587,7 @@ checkpoint.restore(trainer, state)
 print("loaded", exact((trainer.network.weights, trainer.network.biases)))
 print("velocity", exact(trainer.optimizer.weight_velocity))
 print("counters", trainer.epoch, trainer.batches, exact(trainer.best_loss))
-print("crc", binascii.crc32(b"123456789"), binascii.crc32(memory[0:%d]))
+print("crc", binascii.crc32(b"123456789"), binascii.crc32(memory[512:512 + %d]))
 print("other", checkpoint.load(memory, %r))
 """
 
@@ -616,7 +624,7 @@ def test_the_device_saves_and_loads_a_2_3_3_1_trainer(record_property, interpret
     # The record the device wrote is one CPython reads, with the same numbers.
     memory = bytearray([0xFF]) * 8192
     memory[0:RECORD] = record
-    state, reason = load(memory, PRINT, SIZES)
+    state, reason = load(memory, PRINT, SIZES)  # read at another place, too
     assert reason is None and state.sequence == 3
     trainer = make_trainer(batches=0)
     restore(trainer, state)
