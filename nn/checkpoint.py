@@ -284,8 +284,9 @@ def save(nvm, trainer, seed, fingerprint):
     It goes where it costs least: free blocks, else over older records of these settings,
     then other settings' older records, then the newest records of other settings, least
     recently used first; settings are ``fingerprint`` and ``seed`` together. The newest
-    intact record under these settings is never written over, so it survives a power cut during this write. Raises ValueError if the record
-    does not fit beside it; an OSError from the memory itself is passed on.
+    intact record under these settings is never written over, so it survives a power cut
+    during this write. Raises ValueError if the record does not fit beside it; an OSError
+    from the memory itself is passed on.
     ``fingerprint`` is bytes or text (see fingerprint_code); ``seed``, epoch and batches
     must fit a uint32 (CPython's struct checks that).
     """

@@ -639,3 +639,116 @@ def flat(value):
     if isinstance(value, (list, tuple)):
         return [v for item in value for v in flat(item)]
     return [value]
+
+
+# --- records of many settings -------------------------------------------------------------
+
+
+def other_print(number):
+    """The fingerprint of settings number ``number`` (another learning rate each)."""
+    other = dict(default_settings())
+    other["NN_LEARNING_RATE"] = 0.001 * (number + 1)
+    return fingerprint(other)
+
+
+def test_switching_settings_back_and_forth_resumes_each():
+    """2-3-3-1 saves twice, 2-4-1 saves twice, then each loads its own newest record: the
+    batches and weights it was saved with; a third save of each keeps the other."""
+    memory = bytearray([0xFF]) * 8192
+    first, second = make_trainer(batches=0), make_trainer(batches=0, sizes=[2, 4, 1])
+    other = PRINT + "\nNN_LAYERS=2,4,1"
+    for trainer, settings in ((first, PRINT), (second, other)) * 2 + ((first, PRINT),):
+        trainer.train_batch()
+        save(memory, trainer, SEED, settings)
+    for trainer, settings, batches in ((first, PRINT, 3), (second, other, 2)):
+        state, reason = load(memory, settings, trainer.network.sizes)
+        assert reason is None and state.batches == batches
+        fresh = make_trainer(batches=0, sizes=trainer.network.sizes)
+        restore(fresh, state)
+        assert state_of(fresh) == state_of(trainer)
+
+
+def test_each_seed_keeps_its_own_record():
+    """The same settings under seeds 5 and 6: each seed's newest record stays (seed None:
+    the newest of either)."""
+    memory = bytearray([0xFF]) * 8192
+    for seed in (5, 6, 5, 6):
+        save(memory, make_trainer(seed=seed, batches=seed + 1), seed, PRINT)
+    assert load(memory, PRINT, SIZES, 5)[0].batches == 6
+    assert load(memory, PRINT, SIZES, 6)[0].batches == 7
+    assert load(memory, PRINT)[0].seed == 6
+
+
+def loadable(memory, count):
+    """The settings numbers (of other_print) whose record loads."""
+    return [number for number in range(count) if load(memory, other_print(number))[0]]
+
+
+def test_new_settings_take_the_room_of_the_least_recently_used():
+    """40 settings saved once each in turn: 32 records of 256 bytes fit, so #0..#7 go first.
+    Settings #8 saved again become the most recent: the next to go is #9; the next new
+    settings take #8's older record first, then #10's room."""
+    memory = bytearray([0xFF]) * 8192
+    trainer = make_trainer(batches=1)
+    for number in range(40):
+        save(memory, trainer, SEED, other_print(number))
+    assert loadable(memory, 40) == list(range(8, 40))
+    save(memory, trainer, SEED, other_print(8))  # takes #9's room, keeps its own record
+    assert loadable(memory, 40) == [8] + list(range(10, 40))
+    save(memory, trainer, SEED, other_print(40))
+    assert loadable(memory, 41) == [8] + list(range(10, 41))
+    save(memory, trainer, SEED, other_print(41))
+    assert loadable(memory, 42) == [8] + list(range(11, 42))
+
+
+def test_the_current_settings_keep_two_records_and_others_one_each():
+    """Saving the current settings again and again in a full nvm costs other settings only
+    their older records and one room for its second record: 31 settings stay loadable."""
+    memory = bytearray([0xFF]) * 8192
+    trainer = make_trainer(batches=1)
+    for number in range(32):
+        save(memory, trainer, SEED, other_print(number))
+        save(memory, trainer, SEED, other_print(number))  # older records to give up
+    for batches in range(2, 12):
+        trainer.batches = batches
+        save(memory, trainer, SEED, PRINT)
+    assert load(memory, PRINT)[0].batches == 11
+    assert len(loadable(memory, 32)) + 1 == records_fitting(SIZES) - 1 == 31
+
+
+def records_fitting(sizes, size=8192):
+    """How many records of ``sizes`` an nvm of ``size`` bytes holds."""
+    return size // (checkpoint.blocks(record_size(sizes)) * checkpoint.BLOCK)
+
+
+@pytest.mark.parametrize("erased", [False, True], ids=["over-old-bytes", "erased-first"])
+def test_a_torn_save_in_a_full_nvm_keeps_the_current_settings_record(erased):
+    """The current settings saved once, then 31 other settings fill the nvm: the current
+    record is the oldest of all. A save of the current settings torn after any byte still
+    loads the current record, and every other settings' record but the least recently used."""
+    memory = bytearray([0xFF]) * 8192
+    trainer = make_trainer(batches=1)
+    save(memory, trainer, SEED, PRINT)
+    for number in range(31):
+        save(memory, make_trainer(batches=2), SEED, other_print(number))
+    trainer.train_batch()
+    for keep in range(0, RECORD, 3):
+        torn = TearingNvm(memory, keep, erased)
+        with pytest.raises(PowerCut):
+            save(torn, trainer, SEED, PRINT)
+        state, reason = load(torn, PRINT)
+        assert reason is None and (state.sequence, state.batches) == (1, 1), keep
+        assert loadable(torn.data, 31) in (list(range(31)), list(range(1, 31))), keep
+    save(memory, trainer, SEED, PRINT)
+    assert load(memory, PRINT)[0].batches == 2 and loadable(memory, 31) == list(range(1, 31))
+
+
+def test_a_record_of_the_two_slot_layout_is_read():
+    """The records main wrote at 0 and half way (the old slots A and B) load unchanged."""
+    trainer = make_trainer(batches=1)
+    memory = bytearray([0xFF]) * 8192
+    memory[4096 : 4096 + RECORD] = snapshot(trainer, SEED, PRINT, 8)
+    memory[0:RECORD] = snapshot(trainer, SEED, PRINT + "x", 7)
+    state, reason = load(memory, PRINT)
+    assert reason is None and (state.slot, state.sequence) == (4096, 8)
+    assert save(memory, trainer, SEED, PRINT) == 9 and load(memory, PRINT + "x")[0]
