@@ -652,20 +652,23 @@ def other_print(number):
 
 
 def test_switching_settings_back_and_forth_resumes_each():
-    """2-3-3-1 saves twice, 2-4-1 saves twice, then each loads its own newest record: the
-    batches and weights it was saved with; a third save of each keeps the other."""
+    """2-3-3-1 saves twice, then 2-4-1 saves twice: 2-3-3-1 still loads its newest record
+    (its batches, weights and velocities); after it saves again, 2-4-1 still loads."""
     memory = bytearray([0xFF]) * 8192
     first, second = make_trainer(batches=0), make_trainer(batches=0, sizes=[2, 4, 1])
     other = PRINT + "\nNN_LAYERS=2,4,1"
-    for trainer, settings in ((first, PRINT), (second, other)) * 2 + ((first, PRINT),):
+    for trainer, settings in ((first, PRINT),) * 2 + ((second, other),) * 2:
         trainer.train_batch()
         save(memory, trainer, SEED, settings)
-    for trainer, settings, batches in ((first, PRINT, 3), (second, other, 2)):
+    for trainer, settings in ((first, PRINT), (second, other)):
         state, reason = load(memory, settings, trainer.network.sizes)
-        assert reason is None and state.batches == batches
+        assert reason is None and state.batches == 2
         fresh = make_trainer(batches=0, sizes=trainer.network.sizes)
         restore(fresh, state)
         assert state_of(fresh) == state_of(trainer)
+        fresh.train_batch()
+        save(memory, fresh, SEED, settings)
+    assert load(memory, PRINT, SIZES)[0].batches == load(memory, other)[0].batches == 3
 
 
 def test_each_seed_keeps_its_own_record():
