@@ -755,3 +755,44 @@ def test_a_record_of_the_two_slot_layout_is_read():
     state, reason = load(memory, PRINT)
     assert reason is None and (state.slot, state.sequence) == (4096, 8)
     assert save(memory, trainer, SEED, PRINT) == 9 and load(memory, PRINT + "x")[0]
+
+
+def largest_allowed_shape():
+    """The largest NN_LAYERS the settings accept: 2 inputs, 1 output and as many hidden layers
+    of the most nodes allowed as the panel shows."""
+    widest = [spec for spec in settings_module.SPECS if spec[0] == "NN_LAYERS"][0][3][1]
+    hidden = 1
+    while True:
+        try:
+            Layout([2] + [widest] * (hidden + 1) + [1])
+        except ValueError:
+            return [2] + [widest] * hidden + [1]
+        hidden += 1
+
+
+@pytest.mark.parametrize("shape", ["default", "largest"])
+def test_the_readme_says_how_many_settings_keep_a_checkpoint(shape):
+    """Other settings saved twice each fill the nvm, then the current settings save three
+    times: as many settings stay loadable as the README says, with its record sizes."""
+    sizes = SIZES if shape == "default" else largest_allowed_shape()
+    size = checkpoint.blocks(record_size(sizes)) * checkpoint.BLOCK
+    fitting = records_fitting(sizes)
+    memory = bytearray([0xFF]) * 8192
+    trainer = BareTrainer(sizes)
+    for number in range(fitting + 2):
+        for _ in range(2):
+            save(memory, trainer, SEED, other_print(number))
+    for _ in range(3):
+        save(memory, trainer, SEED, PRINT)
+    kept = len(loadable(memory, fitting + 2))
+    assert load(memory, PRINT)[0] and kept == fitting - 2
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### ... you switch settings and back")[1].split("\n#")[0]
+    section = " ".join(section.split())
+    name = "-".join(str(count) for count in sizes)
+    assert " %s" % name in section
+    assert "a record takes %d bytes and %d fit" % (size, fitting) in section
+    if shape == "default":
+        assert "%d other settings keep one each: %d settings in all" % (kept, kept + 1) in section
+    else:
+        assert "the current settings and %d others" % kept in section
