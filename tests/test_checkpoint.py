@@ -760,7 +760,7 @@ def test_a_record_of_the_two_slot_layout_is_read():
 def largest_allowed_shape():
     """The largest NN_LAYERS the settings accept: 2 inputs, 1 output and as many hidden layers
     of the most nodes allowed as the panel shows."""
-    widest = [spec for spec in settings_module.SPECS if spec[0] == "NN_LAYERS"][0][3][1]
+    widest = next(spec for spec in settings_module.SPECS if spec[0] == "NN_LAYERS")[3][1]
     hidden = 1
     while True:
         try:
