@@ -45,3 +45,19 @@ def test_switching_layers_and_back_resumes_each(tmp_path):
     assert "resumed from checkpoint: epoch 0, batch 1" in run("2,4,1")  # and saves again
     assert "resumed from checkpoint: epoch 0, batch 1" in run("2,3,3,1")
     assert "resumed from checkpoint: epoch 0, batch " in run("2,4,1")
+
+
+def test_switching_seeds_and_back_resumes_each(tmp_path):
+    """--seed 4, then --seed 5 twice, then 4 again on one nvm file: each seed resumes its own
+    checkpoint (the second seed's first run starts fresh and says why)."""
+    nvm = tmp_path / "nvm.bin"
+
+    def run(seed):
+        result = run_sim("--seed", seed, "--nvm", str(nvm), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "starting fresh: no checkpoint" in run("4")
+    assert "starting fresh: checkpoint is for seed 4, settings ask for 5" in run("5")
+    assert "resumed from checkpoint: epoch 0, batch 1" in run("5")  # and saves again
+    assert "resumed from checkpoint: epoch 0, batch 1" in run("4")
