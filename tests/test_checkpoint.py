@@ -1,4 +1,4 @@
-"""Checkpoints in nvm: exact round trips, alternating slots, and no torn, bit-flipped or
+"""Checkpoints in nvm: exact round trips, records of many settings side by side, and no torn, bit-flipped or
 garbage record ever loading as valid (a power cut may strike during any write)."""
 
 import ast

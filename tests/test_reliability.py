@@ -545,7 +545,7 @@ def test_lines_the_board_skips_or_cannot_read_are_named_and_shown(tmp_path):
 
 
 def half_a_record(long_run):
-    """Erased flash with the first half of an intact record in slot A (a write cut short)."""
+    """Erased flash with the first half of an intact record at the start (a write cut short)."""
     state, _ = stored(long_run[0], SAVING)
     memory = bytearray([0xFF]) * nvm_module.NVM_SIZE
     memory[: len(state.record) // 2] = state.record[: len(state.record) // 2]
