@@ -1,5 +1,5 @@
-"""Checkpoints in nvm: exact round trips, records of many settings side by side, and no torn, bit-flipped or
-garbage record ever loading as valid (a power cut may strike during any write)."""
+"""Checkpoints in nvm: exact round trips, records of many settings side by side, and no torn,
+bit-flipped or garbage record ever loading as valid (a power cut may strike during any write)."""
 
 import ast
 import random
