@@ -144,7 +144,7 @@ def snapshot(trainer, seed, fingerprint, sequence=0):
 class Checkpoint:
     """One intact record read back from nvm: ``sequence``, ``fingerprint`` (its code), ``seed``,
     ``epoch``, ``batches``, ``best_loss`` (or None), ``sizes``, ``has_velocity``,
-    ``slot`` (its start in nvm) and ``record`` (bytes; floats stay packed until restore).
+    ``slot`` (its start in nvm, a multiple of BLOCK) and ``record`` (bytes; floats stay packed until restore).
     """
 
     def __init__(self, record, slot, sizes):
@@ -191,8 +191,8 @@ def read_slot(nvm, start, size):
 
 
 def records(nvm):
-    """Every intact record in nvm, one Checkpoint at a time (each is read, then dropped), and
-    last of all None with the most telling reason found in the blocks that hold none."""
+    """Every intact record in nvm, one Checkpoint at a time (the caller drops each before the
+    next is read), then, last, the most telling reason (text) found where no record loads."""
     start = 0
     reason = NO_CHECKPOINT
     while start + 16 <= len(nvm):
