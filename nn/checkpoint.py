@@ -144,7 +144,8 @@ def snapshot(trainer, seed, fingerprint, sequence=0):
 class Checkpoint:
     """One intact record read back from nvm: ``sequence``, ``fingerprint`` (its code), ``seed``,
     ``epoch``, ``batches``, ``best_loss`` (or None), ``sizes``, ``has_velocity``,
-    ``slot`` (its start in nvm, a multiple of BLOCK) and ``record`` (bytes; floats stay packed until restore).
+    ``slot`` (its start in nvm, a multiple of BLOCK) and ``record`` (bytes; floats stay
+    packed until restore).
     """
 
     def __init__(self, record, slot, sizes):
