@@ -2,19 +2,21 @@
 
 Pure Python for CPython, MicroPython and CircuitPython. ``nvm`` is anything with len,
 slice reads and slice assignment: ``microcontroller.nvm``, the simulator's
-``nvm.ByteArray`` or a ``bytearray(8192)``.
-
-Layout: records of any size, each starting on a BLOCK boundary, found by scanning the
-blocks (a record frames itself: magic, length, CRC). No directory: there is nothing to
-keep in step with the records, so no write can leave the two disagreeing, and the
-records of the old two-slot layout (at 0 and half way) are read as they are. ``save``
-writes a whole record in ONE slice assignment (one flash erase/write cycle) into free
-blocks, else over the records least missed: the same settings' older records, then other
-settings' older records, then the newest records of the settings used longest ago. It
-never writes over the newest intact record of the settings being saved, so a power cut
-can only spoil the record being written. ``load`` returns the newest intact record made
-under equal settings, so each set of settings resumes where it was while there is room.
+``nvm.ByteArray`` or a ``bytearray(8192)``. Records of many settings are kept side by
+side (layout below); ``save`` never writes over the newest record of its own settings,
+and ``load`` returns the newest intact record made under equal settings.
 """
+
+# Layout: records of any size, each starting on a BLOCK boundary, found by scanning the
+# blocks (a record frames itself: magic, length, CRC). Why no directory: nothing to keep
+# in step with the records, so no torn write can leave the two disagreeing, and records
+# of the old two-slot layout (at 0 and half way) are read as they are. Why not fixed slots
+# for the largest shape (1898 bytes): 4 slots would hold 2 settings of any size. A save
+# writes a whole record in ONE slice assignment (one flash erase/write cycle) into free
+# blocks, else over the records least missed: the same settings' older records, then other
+# settings' older records, then the newest records of the settings used longest ago
+# (most recently used first, by sequence number, never by dict order). A power cut can
+# only spoil the record being written and the ones it was to replace.
 
 # Layout notes live in comments: the board compiles this file from source, and comments,
 # unlike docstrings, cost the parser nothing.
@@ -84,7 +86,7 @@ def record_size(sizes, velocity=True):
 
 
 def blocks(length):
-    """Blocks of BLOCK bytes that a record of ``length`` bytes takes in nvm."""
+    """BLOCKs a record of ``length`` bytes takes."""
     return (length + BLOCK - 1) // BLOCK
 
 
@@ -192,8 +194,7 @@ def read_slot(nvm, start, size):
 
 
 def records(nvm):
-    """Every intact record in nvm, one Checkpoint at a time (the caller drops each before the
-    next is read), then, last, the most telling reason (text) found where no record loads."""
+    """Each intact record's Checkpoint, then the most telling reason where none loads."""
     start = 0
     reason = NO_CHECKPOINT
     while start + 16 <= len(nvm):
@@ -209,21 +210,13 @@ def records(nvm):
 
 
 def _age(newest, sequence):
-    """How many saves ago ``sequence`` was, counted back from ``newest`` with uint32 wrap."""
+    """Saves from ``sequence`` to ``newest`` (uint32 wrap)."""
     return (newest - sequence) & 0xFFFFFFFF
 
 
-def _newer(state, than):
-    """True if Checkpoint ``state`` was saved after ``than`` (None: anything is newer)."""
-    return than is None or 0 < _age(state.sequence, than.sequence) < (1 << 31)
-
-
 def load(nvm, fingerprint, sizes=None, seed=None):
-    """(Checkpoint, None) for the newest intact record made under an equal ``fingerprint``
-    (bytes or text), layer ``sizes`` and ``seed`` (each if given), or (None, reason):
-    NO_CHECKPOINT, DAMAGED, OTHER_SETTINGS or OTHER_FORMAT. Never raises on whatever the
-    memory holds.
-    """
+    """(newest intact Checkpoint under an equal ``fingerprint`` (bytes or text), ``sizes``
+    and ``seed`` (each if given), None) or (None, reason). Never raises."""
     code = fingerprint_code(fingerprint)
     sizes = None if sizes is None else list(sizes)
     newest = None
@@ -231,25 +224,19 @@ def load(nvm, fingerprint, sizes=None, seed=None):
     for state in records(nvm):
         if not isinstance(state, Checkpoint):
             reason = OTHER_SETTINGS if others else state
-        elif (
-            state.fingerprint != code
-            or sizes not in (None, state.sizes)
-            or seed
-            not in (
-                None,
-                state.seed,
-            )
-        ):
+            continue
+        same = state.fingerprint == code and seed in (None, state.seed)
+        if not same or sizes not in (None, state.sizes):
             others = True
-        elif _newer(state, newest):
+        elif newest is None or 0 < _age(state.sequence, newest.sequence) < (1 << 31):
             newest = state
     return newest, None if newest else reason
 
 
 def _catalogue(nvm, key):
-    """([start, end, rank] of every intact record, newest sequence or None): rank says how
-    little its loss costs (see save), 0 for the newest record under ``key``, the settings
-    (fingerprint code, seed) being saved."""
+    """([start, end, rank] per record, newest sequence or None) for settings ``key``."""
+    # rank: 0 the newest record of ``key`` (kept), 1 its older ones, 2 older records of
+    # other settings, 3 and up the newest of other settings, least recently used lowest.
     found = []  # [start, end, settings, sequence]
     newest = None
     for state in records(nvm):
@@ -279,17 +266,11 @@ def _catalogue(nvm, key):
 
 
 def save(nvm, trainer, seed, fingerprint):
-    """Write ``trainer``'s state as the newest record in ONE slice assignment; return its
-    sequence number.
-
-    It goes where it costs least: free blocks, else over older records of these settings,
-    then other settings' older records, then the newest records of other settings, least
-    recently used first; settings are ``fingerprint`` and ``seed`` together. The newest
-    intact record under these settings is never written over, so it survives a power cut
-    during this write. Raises ValueError if the record does not fit beside it; an OSError
-    from the memory itself is passed on.
-    ``fingerprint`` is bytes or text (see fingerprint_code); ``seed``, epoch and batches
-    must fit a uint32 (CPython's struct checks that).
+    """Write ``trainer``'s state as the newest record in ONE slice assignment where it
+    costs least (see the layout notes); return its sequence number. Settings are
+    ``fingerprint`` (bytes or text) and ``seed`` together; their newest intact record is
+    never written over. ValueError if the record does not fit beside it; an OSError from
+    the memory is passed on. Seed, epoch and batches must fit a uint32.
     """
     length = record_size(trainer.network.sizes, _has_velocity(trainer.optimizer))
     found, newest = _catalogue(nvm, (fingerprint_code(fingerprint), seed))
