@@ -61,7 +61,12 @@ class Autosave:
         """(Checkpoint, None) to resume from, or (None, why not)."""
         if self.nvm is None:
             return None, "this board has no nvm"
-        state, reason = checkpoint.load(self.nvm, self.fingerprint, self.sizes)
+        # Each seed's record is kept apart: NN_SEED = 0 resumes the newest of any seed.
+        state, reason = checkpoint.load(
+            self.nvm, self.fingerprint, self.sizes, self.wanted_seed or None
+        )
+        if state is None and self.wanted_seed:
+            state, reason = checkpoint.load(self.nvm, self.fingerprint, self.sizes)
         if state is not None and self.wanted_seed not in (0, state.seed):
             return None, "checkpoint is for seed %d, settings ask for %d" % (
                 state.seed,

@@ -2,11 +2,21 @@
 
 Pure Python for CPython, MicroPython and CircuitPython. ``nvm`` is anything with len,
 slice reads and slice assignment: ``microcontroller.nvm``, the simulator's
-``nvm.ByteArray`` or a ``bytearray(8192)``. Two slots, A at 0 and B at ``len(nvm) // 2``:
-``save`` writes a whole record into the slot *not* holding the newest intact record in
-ONE slice assignment (one flash erase/write cycle), so a power cut can only spoil the
-slot being written; ``load`` returns the newest intact record made under equal settings.
+``nvm.ByteArray`` or a ``bytearray(8192)``. Records of many settings are kept side by
+side (layout below); ``save`` never writes over the newest record of its own settings,
+and ``load`` returns the newest intact record made under equal settings.
 """
+
+# Layout: records of any size, each starting on a BLOCK boundary, found by scanning the
+# blocks (a record frames itself: magic, length, CRC). Why no directory: nothing to keep
+# in step with the records, so no torn write can leave the two disagreeing, and records
+# of the old two-slot layout (at 0 and half way) are read as they are. Why not fixed slots
+# for the largest shape (1898 bytes): 4 slots would hold 2 settings of any size. A save
+# writes a whole record in ONE slice assignment (one flash erase/write cycle) into free
+# blocks, else over the records least missed: the same settings' older records, then other
+# settings' older records, then the newest records of the settings used longest ago
+# (most recently used first, by sequence number, never by dict order). A power cut can
+# only spoil the record being written and the ones it was to replace.
 
 # Layout notes live in comments: the board compiles this file from source, and comments,
 # unlike docstrings, cost the parser nothing.
@@ -49,8 +59,9 @@ HEADER_SIZE = const(36)  # struct.calcsize(HEADER)
 FLAG_BEST_LOSS = const(1)
 FLAG_VELOCITY = const(2)
 MAX_LAYERS = const(32)  # a sanity bound for reading; the panel shows at most 10 columns
+BLOCK = const(64)  # records start on these boundaries: 2-3-3-1 (244 bytes) takes 4 blocks
 
-# Why load() found nothing, most telling first (of the two slots, the first listed wins).
+# Why load() found nothing, most telling first (of all the blocks, the first listed wins).
 OTHER_SETTINGS = "checkpoint is for other settings"
 OTHER_FORMAT = "checkpoint is in another format"
 DAMAGED = "checkpoint damaged"
@@ -74,10 +85,9 @@ def record_size(sizes, velocity=True):
     return HEADER_SIZE + len(sizes) + (8 if velocity else 4) * count + 4
 
 
-def slots(nvm):
-    """(start of slot A, start of slot B, bytes per slot)."""
-    size = len(nvm) // 2
-    return 0, size, size
+def blocks(length):
+    """BLOCKs a record of ``length`` bytes takes."""
+    return (length + BLOCK - 1) // BLOCK
 
 
 def _rows(trainer, velocity):
@@ -136,7 +146,8 @@ def snapshot(trainer, seed, fingerprint, sequence=0):
 class Checkpoint:
     """One intact record read back from nvm: ``sequence``, ``fingerprint`` (its code), ``seed``,
     ``epoch``, ``batches``, ``best_loss`` (or None), ``sizes``, ``has_velocity``,
-    ``slot`` (its start in nvm) and ``record`` (bytes; floats stay packed until restore).
+    ``slot`` (its start in nvm, a multiple of BLOCK) and ``record`` (bytes; floats stay
+    packed until restore).
     """
 
     def __init__(self, record, slot, sizes):
@@ -182,58 +193,108 @@ def read_slot(nvm, start, size):
     return Checkpoint(record, start, sizes), None
 
 
-def _newest(nvm, fingerprint=None, sizes=None):
-    """(newest intact Checkpoint with this fingerprint and sizes, None) or (None, reason);
-    a None fingerprint matches any record."""
-    first, second, size = slots(nvm)
-    code = None if fingerprint is None else fingerprint_code(fingerprint)
-    newest = None
+def records(nvm):
+    """Each intact record's Checkpoint, then the most telling reason where none loads."""
+    start = 0
     reason = NO_CHECKPOINT
-    for start in (first, second):
-        state, problem = read_slot(nvm, start, size)
-        if (
-            state
-            and code is not None
-            and (state.fingerprint != code or sizes not in (None, state.sizes))
-        ):
-            state, problem = None, OTHER_SETTINGS
+    while start + 16 <= len(nvm):
+        state, problem = read_slot(nvm, start, len(nvm) - start)
         if state is None:
             if REASONS.index(problem) < REASONS.index(reason):
                 reason = problem
-        elif newest is None or 0 < ((state.sequence - newest.sequence) & 0xFFFFFFFF) < (1 << 31):
-            newest = state  # sequence numbers compare with uint32 wrap-around
+            start += BLOCK
+        else:
+            yield state
+            start += blocks(len(state.record)) * BLOCK
+    yield reason
+
+
+def _age(newest, sequence):
+    """Saves from ``sequence`` to ``newest`` (uint32 wrap)."""
+    return (newest - sequence) & 0xFFFFFFFF
+
+
+def load(nvm, fingerprint, sizes=None, seed=None):
+    """(newest intact Checkpoint under an equal ``fingerprint`` (bytes or text), ``sizes``
+    and ``seed`` (each if given), None) or (None, reason). Never raises."""
+    code = fingerprint_code(fingerprint)
+    sizes = None if sizes is None else list(sizes)
+    newest = None
+    others = False
+    for state in records(nvm):
+        if not isinstance(state, Checkpoint):
+            reason = OTHER_SETTINGS if others else state
+            continue
+        same = state.fingerprint == code and seed in (None, state.seed)
+        if not same or sizes not in (None, state.sizes):
+            others = True
+        elif newest is None or 0 < _age(state.sequence, newest.sequence) < (1 << 31):
+            newest = state
     return newest, None if newest else reason
 
 
-def load(nvm, fingerprint, sizes=None):
-    """(Checkpoint, None) for the newest intact record made under an equal ``fingerprint``
-    (bytes or text) and layer ``sizes`` (if given), or (None, reason): NO_CHECKPOINT, DAMAGED,
-    OTHER_SETTINGS or OTHER_FORMAT. Never raises on whatever the memory holds.
-    """
-    return _newest(nvm, fingerprint, None if sizes is None else list(sizes))
+def _catalogue(nvm, key):
+    """([start, end, rank] per record, newest sequence or None) for settings ``key``."""
+    # rank: 0 the newest record of ``key`` (kept), 1 its older ones, 2 older records of
+    # other settings, 3 and up the newest of other settings, least recently used lowest.
+    found = []  # [start, end, settings, sequence]
+    newest = None
+    for state in records(nvm):
+        if isinstance(state, Checkpoint):
+            end = state.slot + blocks(len(state.record)) * BLOCK
+            found.append([state.slot, end, (state.fingerprint, state.seed), state.sequence])
+            if newest is None or 0 < _age(state.sequence, newest) < (1 << 31):
+                newest = state.sequence
+        state = None  # free each record's bytes before the next is read
+    latest = {}  # settings -> age of their newest record (looked up, never walked in order)
+    for entry in found:
+        age = _age(newest, entry[3])
+        if entry[2] not in latest or age < latest[entry[2]]:
+            latest[entry[2]] = age
+    # Other settings, least recently used first: their newest records go in this order.
+    order = sorted([latest[entry[2]] for entry in found if entry[2] != key], reverse=True)
+    for entry in found:
+        age = _age(newest, entry[3])
+        if age != latest[entry[2]]:
+            entry[2] = 1 if entry[2] == key else 2  # an older record of its settings
+        elif entry[2] == key:
+            entry[2] = 0  # never written over
+        else:
+            entry[2] = 3 + order.index(age)
+        del entry[3]
+    return found, newest
 
 
 def save(nvm, trainer, seed, fingerprint):
-    """Write ``trainer``'s state as the newest record in ONE slice assignment; return its
-    sequence number.
-
-    It goes into the slot not holding the newest intact record (whatever its settings),
-    so that record survives a power cut during this write. Raises ValueError if the
-    record does not fit a slot; an OSError from the memory itself is passed on.
-    ``fingerprint`` is bytes or text (see fingerprint_code); ``seed``, epoch and batches
-    must fit a uint32 (CPython's struct checks that).
+    """Write ``trainer``'s state as the newest record in ONE slice assignment where it
+    costs least (see the layout notes); return its sequence number. Settings are
+    ``fingerprint`` (bytes or text) and ``seed`` together; their newest intact record is
+    never written over. ValueError if the record does not fit beside it; an OSError from
+    the memory is passed on. Seed, epoch and batches must fit a uint32.
     """
-    first, second, size = slots(nvm)
     length = record_size(trainer.network.sizes, _has_velocity(trainer.optimizer))
-    if length > size:
+    found, newest = _catalogue(nvm, (fingerprint_code(fingerprint), seed))
+    best = None  # (cost, start): the start whose worst loss is least, first wins ties
+    for start in range(0, len(nvm) - length + 1, BLOCK):
+        cost = 0
+        for first, end, rank in found:
+            if first < start + length and start < end:
+                if not rank:
+                    cost = None
+                    break
+                cost = max(cost, rank)
+        if cost is not None and (best is None or cost < best[0]):
+            best = (cost, start)
+            if not cost:
+                break
+    if best is None:
         raise ValueError(
-            "a checkpoint of %s needs %d bytes; a slot of this nvm holds %d"
-            % (trainer.network.sizes, length, size)
+            "a checkpoint of %s needs %d bytes; this nvm of %d bytes has no room for it"
+            % (trainer.network.sizes, length, len(nvm))
         )
-    newest = _newest(nvm)[0]
-    start = second if newest and newest.slot == first else first
-    sequence = (newest.sequence + 1) & 0xFFFFFFFF if newest else 1
-    newest = None  # free its bytes before the new record is built
+    start = best[1]
+    sequence = (newest + 1) & 0xFFFFFFFF if newest is not None else 1
+    found = best = None  # free the catalogue before the new record is built
     nvm[start : start + length] = snapshot(trainer, seed, fingerprint, sequence)
     return sequence
 
@@ -270,12 +331,11 @@ def _unpack(record, offset, rows):
 
 
 def clear(nvm):
-    """Invalidate both slots by zeroing their magic, one 4-byte write per slot that holds
-    a record; return how many slots were written."""
-    first, second, size = slots(nvm)
+    """Invalidate every record by zeroing its magic, one 4-byte write per block that starts
+    with one; return how many were written."""
     written = 0
-    for start in (first, second):
-        if size >= 16 and nvm[start : start + 4] == MAGIC:
+    for start in range(0, len(nvm) - 15, BLOCK):
+        if nvm[start : start + 4] == MAGIC:
             nvm[start : start + 4] = bytes(4)
             written += 1
     return written

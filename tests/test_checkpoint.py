@@ -1,5 +1,5 @@
-"""Checkpoints in nvm: exact round trips, alternating slots, and no torn, bit-flipped or
-garbage record ever loading as valid (a power cut may strike during any write)."""
+"""Checkpoints in nvm: exact round trips, records of many settings side by side, and no torn,
+bit-flipped or garbage record ever loading as valid (a power cut may strike during any write)."""
 
 import ast
 import random
@@ -32,6 +32,7 @@ from tests.device import BOARD_HEAP, ROOT, mpy_cross_errors, on_both
 SIZES = [2, 3, 3, 1]
 SEED = 5
 RECORD = 244  # bytes in a 2-3-3-1 record
+STRIDE = 256  # where the next 2-3-3-1 record starts: 4 blocks of 64 bytes
 FAILURES = (NO_CHECKPOINT, DAMAGED, OTHER_FORMAT, OTHER_SETTINGS)
 
 
@@ -212,7 +213,8 @@ def test_record_sizes_fit_a_slot(record_property):
     assert record_size(SIZES) == len(snapshot(make_trainer(batches=0), 1, PRINT)) == RECORD
     assert record_size([5] * 6) == 1246
     assert len(largest) == 10 and record_size(largest) == 2210
-    assert record_size(largest) <= checkpoint.slots(bytearray(8192))[2] == 4096
+    # Two of the largest records (35 blocks each) fit in 8 KB beside each other.
+    assert 2 * checkpoint.blocks(record_size(largest)) * checkpoint.BLOCK <= 8192
     record_property("record 2-3-3-1", record_size(SIZES))
     record_property("record %s" % largest, record_size(largest))
 
@@ -242,12 +244,18 @@ def test_largest_panel_shape_saves_and_loads():
     assert bytes(state.record) == bytes(snapshot(trainer, 3, PRINT, 1))
 
 
-def test_a_record_too_big_for_the_slot_is_refused_clearly():
-    """save() raises ValueError naming the bytes needed, and writes nothing."""
-    memory = CountingNvm(size=400)
-    with pytest.raises(ValueError, match="needs 244 bytes; a slot of this nvm holds 200"):
+def test_a_record_too_big_for_the_nvm_is_refused_clearly():
+    """save() raises ValueError naming the bytes needed, and writes nothing: into 200 bytes,
+    and into 400 bytes already holding one record of these settings (kept)."""
+    memory = CountingNvm(size=200)
+    with pytest.raises(ValueError, match="needs 244 bytes; this nvm of 200 bytes has no room"):
         save(memory, make_trainer(batches=0), SEED, PRINT)
     assert memory.writes == []
+    memory = CountingNvm(size=400)
+    save(memory, make_trainer(batches=1), SEED, PRINT)
+    with pytest.raises(ValueError, match="needs 244 bytes; this nvm of 400 bytes has no room"):
+        save(memory, make_trainer(batches=2), SEED, PRINT)
+    assert len(memory.writes) == 1 and load(memory, PRINT)[0].batches == 1
 
 
 # --- round trip and slots -----------------------------------------------------------
@@ -283,15 +291,15 @@ def test_missing_or_nan_best_loss_comes_back_as_none():
         assert state.best_loss is None
 
 
-def test_saves_alternate_slots_in_one_write_each_and_the_newest_wins():
-    """Sequence 1, 2, 3... goes to slot A, B, A...; each save is one slice assignment of
-    the whole record; load returns the latest."""
+def test_saves_fill_free_blocks_in_one_write_each_and_the_newest_wins():
+    """Sequence 1, 2, 3... goes to the next free blocks (4 blocks of 64 bytes per 244-byte
+    record); each save is one slice assignment of the whole record; load returns the latest."""
     memory = CountingNvm()
     trainer = make_trainer(batches=0)
     for sequence in range(1, 6):
         trainer.train_batch()
         assert save(memory, trainer, SEED, PRINT) == sequence
-        start = 0 if sequence % 2 else 4096
+        start = (sequence - 1) * STRIDE
         assert memory.writes[-1] == (start, start + RECORD, RECORD)
         assert len(memory.writes) == sequence
         state, reason = load(memory, PRINT)
@@ -318,7 +326,7 @@ def test_sequence_numbers_wrap_around():
     state, _ = load(memory, PRINT)
     assert (state.sequence, state.slot) == (0, 0)
     assert save(memory, trainer, SEED, PRINT) == 1
-    assert load(memory, PRINT)[0].slot == 4096
+    assert load(memory, PRINT)[0].slot == STRIDE
 
 
 def test_a_checkpoint_survives_a_reboot_of_the_simulator(tmp_path):
@@ -330,8 +338,8 @@ def test_a_checkpoint_survives_a_reboot_of_the_simulator(tmp_path):
 
 
 def saved_pair():
-    """nvm holding records #1 (slot A, 1 batch) and #2 (slot B, 2 batches), the trainer
-    after 3 batches and its record #3, which would go to slot A."""
+    """nvm holding records #1 (at 0, 1 batch) and #2 (at STRIDE, 2 batches), the trainer
+    after 3 batches and its record #3, which would go to the free blocks after them."""
     memory = bytearray([0xFF]) * 8192
     trainer = make_trainer(batches=0)
     for _ in range(2):
@@ -344,7 +352,7 @@ def saved_pair():
 def test_a_damaged_slot_falls_back_to_the_other():
     """Whichever slot is damaged, the other one's record loads."""
     memory, _, _ = saved_pair()
-    for start, batches in ((4096, 1), (0, 2)):
+    for start, batches in ((STRIDE, 1), (0, 2)):
         damaged = bytearray(memory)
         damaged[start + 100] ^= 0x10
         state, reason = load(damaged, PRINT)
@@ -405,7 +413,7 @@ def test_every_single_bit_flip_and_random_multi_bit_flips_are_caught(record_prop
     (seeded): never valid, never an exception; with an intact older record, it loads."""
     memory, _, _ = saved_pair()
     alone = bytearray([0xFF]) * 8192
-    alone[4096:] = memory[4096:]  # record #2 by itself
+    alone[STRIDE:] = memory[STRIDE:]  # record #2 by itself
     flips = []
     for bit in range(RECORD * 8):
         flips.append((bit,))
@@ -416,7 +424,7 @@ def test_every_single_bit_flip_and_random_multi_bit_flips_are_caught(record_prop
         for base in (alone, memory):
             damaged = bytearray(base)
             for bit in bits:
-                damaged[4096 + bit // 8] ^= 1 << bit % 8
+                damaged[STRIDE + bit // 8] ^= 1 << bit % 8
             state, reason = load(damaged, PRINT)
             if base is alone:
                 assert state is None and reason in FAILURES, bits
@@ -462,16 +470,16 @@ def test_other_settings_are_refused_with_the_reason():
 def test_the_newest_record_with_matching_settings_wins():
     """After a run under other settings saved once, the older matching record still loads."""
     memory, trainer, _ = saved_pair()
-    save(memory, trainer, SEED, PRINT + "\nother")  # #3 over #1 in slot A, other settings
+    save(memory, trainer, SEED, PRINT + "\nother")  # #3 in free blocks, other settings
     state, reason = load(memory, PRINT)
-    assert reason is None and (state.sequence, state.slot) == (2, 4096)
+    assert reason is None and (state.sequence, state.slot) == (2, STRIDE)
     assert load(memory, PRINT + "\nother")[0].sequence == 3
 
 
 def test_another_format_version_is_refused():
     """A record of another format version (with a valid CRC) is not read."""
     memory, _, _ = saved_pair()
-    for start in (0, 4096):
+    for start in (0, STRIDE):
         memory[start + 4] = checkpoint.FORMAT_VERSION + 1
         end = start + RECORD - 4
         struct.pack_into("<I", memory, end, zlib.crc32(memory[start:end]))
@@ -492,9 +500,9 @@ def test_restore_refuses_another_shape():
 # --- clear and write errors ---------------------------------------------------------------
 
 
-def test_clear_invalidates_both_slots_with_small_writes():
-    """clear() zeroes each slot's magic in one 4-byte write; an empty nvm is left alone;
-    saving afterwards starts again at sequence 1 in slot A."""
+def test_clear_invalidates_every_record_with_small_writes():
+    """clear() zeroes each record's magic in one 4-byte write; an empty nvm is left alone;
+    saving afterwards starts again at sequence 1 at the start."""
     memory = CountingNvm()
     assert clear(memory) == 0 and memory.writes == []
     trainer = make_trainer(batches=1)
@@ -502,7 +510,7 @@ def test_clear_invalidates_both_slots_with_small_writes():
     save(memory, trainer, SEED, PRINT)
     del memory.writes[:]
     assert clear(memory) == 2
-    assert memory.writes == [(0, 4, 4), (4096, 4100, 4)]
+    assert memory.writes == [(0, 4, 4), (STRIDE, STRIDE + 4, 4)]
     assert load(memory, PRINT) == (None, NO_CHECKPOINT)
     assert save(memory, trainer, SEED, PRINT) == 1 and memory.writes[-1][0] == 0
 
@@ -570,7 +578,7 @@ print("sequence", sequence)
 print("saved", exact((trainer.network.weights, trainer.network.biases)))
 print("velocity", exact(trainer.optimizer.weight_velocity))
 print("counters", trainer.epoch, trainer.batches, exact(trainer.best_loss))
-print("record", list(memory[0:%d]))
+print("record", list(memory[512:512 + %d]))  # #3, after #1 and #2
 trainer.network.randomise()
 trainer.restart()
 state, reason = checkpoint.load(memory, %r, [2, 3, 3, 1])
@@ -579,7 +587,7 @@ checkpoint.restore(trainer, state)
 print("loaded", exact((trainer.network.weights, trainer.network.biases)))
 print("velocity", exact(trainer.optimizer.weight_velocity))
 print("counters", trainer.epoch, trainer.batches, exact(trainer.best_loss))
-print("crc", binascii.crc32(b"123456789"), binascii.crc32(memory[0:%d]))
+print("crc", binascii.crc32(b"123456789"), binascii.crc32(memory[512:512 + %d]))
 print("other", checkpoint.load(memory, %r))
 """
 
@@ -616,7 +624,7 @@ def test_the_device_saves_and_loads_a_2_3_3_1_trainer(record_property, interpret
     # The record the device wrote is one CPython reads, with the same numbers.
     memory = bytearray([0xFF]) * 8192
     memory[0:RECORD] = record
-    state, reason = load(memory, PRINT, SIZES)
+    state, reason = load(memory, PRINT, SIZES)  # read at another place, too
     assert reason is None and state.sequence == 3
     trainer = make_trainer(batches=0)
     restore(trainer, state)
@@ -631,3 +639,160 @@ def flat(value):
     if isinstance(value, (list, tuple)):
         return [v for item in value for v in flat(item)]
     return [value]
+
+
+# --- records of many settings -------------------------------------------------------------
+
+
+def other_print(number):
+    """The fingerprint of settings number ``number`` (another learning rate each)."""
+    other = dict(default_settings())
+    other["NN_LEARNING_RATE"] = 0.001 * (number + 1)
+    return fingerprint(other)
+
+
+def test_switching_settings_back_and_forth_resumes_each():
+    """2-3-3-1 saves twice, then 2-4-1 saves twice: 2-3-3-1 still loads its newest record
+    (its batches, weights and velocities); after it saves again, 2-4-1 still loads."""
+    memory = bytearray([0xFF]) * 8192
+    first, second = make_trainer(batches=0), make_trainer(batches=0, sizes=[2, 4, 1])
+    other = PRINT + "\nNN_LAYERS=2,4,1"
+    for trainer, settings in ((first, PRINT),) * 2 + ((second, other),) * 2:
+        trainer.train_batch()
+        save(memory, trainer, SEED, settings)
+    for trainer, settings in ((first, PRINT), (second, other)):
+        state, reason = load(memory, settings, trainer.network.sizes)
+        assert reason is None and state.batches == 2
+        fresh = make_trainer(batches=0, sizes=trainer.network.sizes)
+        restore(fresh, state)
+        assert state_of(fresh) == state_of(trainer)
+        fresh.train_batch()
+        save(memory, fresh, SEED, settings)
+    assert load(memory, PRINT, SIZES)[0].batches == load(memory, other)[0].batches == 3
+
+
+def test_each_seed_keeps_its_own_record():
+    """The same settings under seeds 5 and 6: each seed's newest record stays (seed None:
+    the newest of either)."""
+    memory = bytearray([0xFF]) * 8192
+    for seed in (5, 6, 5, 6):
+        save(memory, make_trainer(seed=seed, batches=seed + 1), seed, PRINT)
+    assert load(memory, PRINT, SIZES, 5)[0].batches == 6
+    assert load(memory, PRINT, SIZES, 6)[0].batches == 7
+    assert load(memory, PRINT)[0].seed == 6
+
+
+def loadable(memory, count):
+    """The settings numbers (of other_print) whose record loads."""
+    return [number for number in range(count) if load(memory, other_print(number))[0]]
+
+
+def test_new_settings_take_the_room_of_the_least_recently_used():
+    """40 settings saved once each in turn: 32 records of 256 bytes fit, so #0..#7 go first.
+    Settings #8 saved again become the most recent: the next to go is #9; the next new
+    settings take #8's older record first, then #10's room."""
+    memory = bytearray([0xFF]) * 8192
+    trainer = make_trainer(batches=1)
+    for number in range(40):
+        save(memory, trainer, SEED, other_print(number))
+    assert loadable(memory, 40) == list(range(8, 40))
+    save(memory, trainer, SEED, other_print(8))  # takes #9's room, keeps its own record
+    assert loadable(memory, 40) == [8] + list(range(10, 40))
+    save(memory, trainer, SEED, other_print(40))
+    assert loadable(memory, 41) == [8] + list(range(10, 41))
+    save(memory, trainer, SEED, other_print(41))
+    assert loadable(memory, 42) == [8] + list(range(11, 42))
+
+
+def test_the_current_settings_keep_two_records_and_others_one_each():
+    """Saving the current settings again and again in a full nvm costs other settings only
+    their older records and one room for its second record: 31 settings stay loadable."""
+    memory = bytearray([0xFF]) * 8192
+    trainer = make_trainer(batches=1)
+    for number in range(32):
+        save(memory, trainer, SEED, other_print(number))
+        save(memory, trainer, SEED, other_print(number))  # older records to give up
+    for batches in range(2, 12):
+        trainer.batches = batches
+        save(memory, trainer, SEED, PRINT)
+    assert load(memory, PRINT)[0].batches == 11
+    assert len(loadable(memory, 32)) + 1 == records_fitting(SIZES) - 1 == 31
+
+
+def records_fitting(sizes, size=8192):
+    """How many records of ``sizes`` an nvm of ``size`` bytes holds."""
+    return size // (checkpoint.blocks(record_size(sizes)) * checkpoint.BLOCK)
+
+
+@pytest.mark.parametrize("erased", [False, True], ids=["over-old-bytes", "erased-first"])
+def test_a_torn_save_in_a_full_nvm_keeps_the_current_settings_record(erased):
+    """The current settings saved once, then 31 other settings fill the nvm: the current
+    record is the oldest of all. A save of the current settings torn after any byte still
+    loads the current record, and every other settings' record but the least recently used."""
+    memory = bytearray([0xFF]) * 8192
+    trainer = make_trainer(batches=1)
+    save(memory, trainer, SEED, PRINT)
+    for number in range(31):
+        save(memory, make_trainer(batches=2), SEED, other_print(number))
+    trainer.train_batch()
+    for keep in range(0, RECORD, 3):
+        torn = TearingNvm(memory, keep, erased)
+        with pytest.raises(PowerCut):
+            save(torn, trainer, SEED, PRINT)
+        state, reason = load(torn, PRINT)
+        assert reason is None and (state.sequence, state.batches) == (1, 1), keep
+        assert loadable(torn.data, 31) in (list(range(31)), list(range(1, 31))), keep
+    save(memory, trainer, SEED, PRINT)
+    assert load(memory, PRINT)[0].batches == 2 and loadable(memory, 31) == list(range(1, 31))
+
+
+def test_a_record_of_the_two_slot_layout_is_read():
+    """The records main wrote at 0 and half way (the old slots A and B) load unchanged."""
+    trainer = make_trainer(batches=1)
+    memory = bytearray([0xFF]) * 8192
+    memory[4096 : 4096 + RECORD] = snapshot(trainer, SEED, PRINT, 8)
+    memory[0:RECORD] = snapshot(trainer, SEED, PRINT + "x", 7)
+    state, reason = load(memory, PRINT)
+    assert reason is None and (state.slot, state.sequence) == (4096, 8)
+    assert save(memory, trainer, SEED, PRINT) == 9 and load(memory, PRINT + "x")[0]
+
+
+def largest_allowed_shape():
+    """The largest NN_LAYERS the settings accept: 2 inputs, 1 output and as many hidden layers
+    of the most nodes allowed as the panel shows."""
+    widest = next(spec for spec in settings_module.SPECS if spec[0] == "NN_LAYERS")[3][1]
+    hidden = 1
+    while True:
+        try:
+            Layout([2] + [widest] * (hidden + 1) + [1])
+        except ValueError:
+            return [2] + [widest] * hidden + [1]
+        hidden += 1
+
+
+@pytest.mark.parametrize("shape", ["default", "largest"])
+def test_the_readme_says_how_many_settings_keep_a_checkpoint(shape):
+    """Other settings saved twice each fill the nvm, then the current settings save three
+    times: as many settings stay loadable as the README says, with its record sizes."""
+    sizes = SIZES if shape == "default" else largest_allowed_shape()
+    size = checkpoint.blocks(record_size(sizes)) * checkpoint.BLOCK
+    fitting = records_fitting(sizes)
+    memory = bytearray([0xFF]) * 8192
+    trainer = BareTrainer(sizes)
+    for number in range(fitting + 2):
+        for _ in range(2):
+            save(memory, trainer, SEED, other_print(number))
+    for _ in range(3):
+        save(memory, trainer, SEED, PRINT)
+    kept = len(loadable(memory, fitting + 2))
+    assert load(memory, PRINT)[0] and kept == fitting - 2
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### ... you switch settings and back")[1].split("\n#")[0]
+    section = " ".join(section.split())
+    name = "-".join(str(count) for count in sizes)
+    assert " %s" % name in section
+    assert "a record takes %d bytes and %d fit" % (size, fitting) in section
+    if shape == "default":
+        assert "%d other settings keep one each: %d settings in all" % (kept, kept + 1) in section
+    else:
+        assert "the current settings and %d others" % kept in section

@@ -216,7 +216,7 @@ def test_a_settings_change_refuses_the_stale_checkpoint(long_run, tmp_path, over
     if expected.startswith("starting fresh"):
         assert run.loop.trainer.batches == 2  # from batch 0, not the checkpoint's
         assert run.simulation.board.nvm.write_count == 1  # its own first save
-        kept, _ = checkpoint.read_slot(nvm_module.ByteArray(path), old.slot, SLOT_SIZE)
+        kept, _ = checkpoint.read_slot(nvm_module.ByteArray(path), old.slot, len(old.record))
         assert kept is not None and kept.record == old.record
     else:
         assert run.loop.trainer.batches == old.batches + 2
@@ -545,7 +545,7 @@ def test_lines_the_board_skips_or_cannot_read_are_named_and_shown(tmp_path):
 
 
 def half_a_record(long_run):
-    """Erased flash with the first half of an intact record in slot A (a write cut short)."""
+    """Erased flash with the first half of an intact record at the start (a write cut short)."""
     state, _ = stored(long_run[0], SAVING)
     memory = bytearray([0xFF]) * nvm_module.NVM_SIZE
     memory[: len(state.record) // 2] = state.record[: len(state.record) // 2]
@@ -553,7 +553,7 @@ def half_a_record(long_run):
 
 
 def magic_then_garbage(long_run):
-    """Random bytes everywhere, with the record magic at the start of both slots."""
+    """Random bytes everywhere, with the record magic at 0 and half way (the old slots)."""
     generator = random.Random(7)
     memory = bytearray(generator.getrandbits(8) for _ in range(nvm_module.NVM_SIZE))
     memory[0:4] = memory[SLOT_SIZE : SLOT_SIZE + 4] = checkpoint.MAGIC
@@ -591,10 +591,10 @@ def test_a_torn_nvm_at_boot_starts_fresh_or_uses_the_older_record(
     older = None
     if damage is newest_torn:
         newest, _ = stored(long_run[0], SAVING)
-        older = checkpoint.read_slot(
-            nvm_module.ByteArray(long_run[0]), newest.slot ^ SLOT_SIZE, SLOT_SIZE
-        )[0]
-        assert older is not None and older.sequence == newest.sequence - 1
+        kept = checkpoint.records(nvm_module.ByteArray(long_run[0]))
+        older = [state for state in kept if getattr(state, "sequence", 0) == newest.sequence - 1]
+        assert len(older) == 1
+        older = older[0]
     path.write_bytes(damage(long_run))
 
     run = run_code(overrides=SAVING, batches=3, nvm_path=path, fps=25)
