@@ -15,11 +15,13 @@ import supervisor
 from adafruit_matrixportal.matrix import Matrix
 
 import app
-from app import settings
+from app import memory, settings
 from render.scene import Scene
 from render.text import Font
 
 config, problems = settings.read(os.getenv, "settings.toml")
+del settings  # read once: its code goes back to the heap (app.memory)
+memory.release(memory.SETTINGS_MODULES)
 
 # Higher bit depth = smoother fades but more of the CPU spent refreshing the panel.
 matrix = Matrix(width=64, height=32, bit_depth=config["LED_BIT_DEPTH"])

@@ -22,6 +22,8 @@ DRAWING_MODULES = ("render.layout", "render.geometry", "render.colour")
 # Needed once, to make the data set (a restart keeps the data).
 DATA_MODULES = ("nn.problems", "nn.data")
 SET_UP_MODULES = DRAWING_MODULES + DATA_MODULES
+# Needed once, before app.start: the host releases it as soon as the settings are read.
+SETTINGS_MODULES = ("app.settings",)
 
 
 def release(names):

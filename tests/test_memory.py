@@ -233,3 +233,35 @@ def test_the_app_releases_exactly_the_modules_nn_calls_set_up_code():
     """app.memory names its data modules itself (importing nn for them would cost a script
     that only releases the drawing code); they must stay the ones nn re-imports on demand."""
     assert set(memory.DATA_MODULES) == {"nn." + name for name in nn.SET_UP_MODULES}
+
+
+CODEPY_SETTINGS_SCRIPT = """
+import gc
+import sys
+import weakref
+
+from app import settings
+
+read = weakref.ref(settings.read)
+del settings
+from tests.sim_helpers import run_code
+
+run = run_code(batches=1, fps=50)
+gc.collect()
+print("app.settings" in sys.modules, read() is not None)
+"""
+
+
+def test_code_py_releases_the_settings_module_once_it_has_read_them():
+    """code.py reads settings.toml once; app.settings (SETTINGS_MODULES) is then dropped and
+    a weak reference to its read function is dead while the run goes on."""
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", CODEPY_SETTINGS_SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
