@@ -328,14 +328,3 @@ def _unpack(record, offset, rows):
             row[i] = struct.unpack_from("<f", record, offset)[0]
             offset += 4
     return offset
-
-
-def clear(nvm):
-    """Invalidate every record by zeroing its magic, one 4-byte write per block that starts
-    with one; return how many were written."""
-    written = 0
-    for start in range(0, len(nvm) - 15, BLOCK):
-        if nvm[start : start + 4] == MAGIC:
-            nvm[start : start + 4] = bytes(4)
-            written += 1
-    return written

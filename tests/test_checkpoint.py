@@ -10,14 +10,13 @@ import pytest
 
 import nn
 from app import settings as settings_module
-from app.autosave import TRAINING_KEYS, fingerprint
+from app.autosave import TRAINING_KEYS, Autosave, fingerprint
 from nn import checkpoint
 from nn.checkpoint import (
     DAMAGED,
     NO_CHECKPOINT,
     OTHER_FORMAT,
     OTHER_SETTINGS,
-    clear,
     fingerprint_code,
     load,
     record_size,
@@ -500,19 +499,26 @@ def test_restore_refuses_another_shape():
 # --- clear and write errors ---------------------------------------------------------------
 
 
-def test_clear_invalidates_every_record_with_small_writes():
-    """clear() zeroes each record's magic in one 4-byte write; an empty nvm is left alone;
-    saving afterwards starts again at sequence 1 at the start."""
+def test_a_restart_forgets_these_settings_only_with_small_writes():
+    """Autosave.clear (both buttons held) zeroes the magic of each record of the running
+    settings (of their NN_SEED, or any seed for 0) in one 4-byte write and keeps other
+    settings' records; with nothing to forget it writes nothing; a save afterwards goes
+    on from the sequence numbers left."""
     memory = CountingNvm()
-    assert clear(memory) == 0 and memory.writes == []
+    settings = default_settings()
+    Autosave(memory, settings).clear()
+    assert memory.writes == []
     trainer = make_trainer(batches=1)
-    save(memory, trainer, SEED, PRINT)
-    save(memory, trainer, SEED, PRINT)
+    for text in (PRINT, PRINT, PRINT + "\nother"):
+        save(memory, trainer, SEED, text)
     del memory.writes[:]
-    assert clear(memory) == 2
+    Autosave(memory, dict(settings, NN_SEED=SEED + 1)).clear()
+    assert memory.writes == []
+    Autosave(memory, dict(settings, NN_SEED=0)).clear()
     assert memory.writes == [(0, 4, 4), (STRIDE, STRIDE + 4, 4)]
-    assert load(memory, PRINT) == (None, NO_CHECKPOINT)
-    assert save(memory, trainer, SEED, PRINT) == 1 and memory.writes[-1][0] == 0
+    assert load(memory, PRINT) == (None, OTHER_SETTINGS)
+    assert load(memory, PRINT + "\nother")[0].sequence == 3
+    assert save(memory, trainer, SEED, PRINT) == 4 and memory.writes[-1][0] == 0
 
 
 class ReadOnlyNvm(CountingNvm):

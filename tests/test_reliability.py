@@ -435,9 +435,10 @@ def test_a_read_only_nvm_is_reported_once_and_training_goes_on(
     long_run, tmp_path, monkeypatch, saves
 ):
     """Every nvm write raises OSError(30, "Read-only filesystem"): the console says so once,
-    although autosave tries again (the restart's clear of the stale records, and a save
-    after the restart); a failed save waits CHECKPOINT_MINUTES like a good one, so 30
-    batches make only two save attempts; batch lines keep coming and the file is untouched."""
+    although autosave tries again (a save after the restart; the restart itself writes
+    nothing, as the records on file are other settings', which it keeps); a failed save
+    waits CHECKPOINT_MINUTES like a good one, so 30 batches make only two save attempts;
+    batch lines keep coming and the file is untouched."""
     path = copy_of(long_run, tmp_path)
     before = path.read_bytes()
     attempts = []
@@ -461,7 +462,7 @@ def test_a_read_only_nvm_is_reported_once_and_training_goes_on(
     assert any(line.startswith("restart, seed") for line in run.lines)
     sizes = [len(range(*index.indices(nvm_module.NVM_SIZE))) for index in attempts]
     record = checkpoint.record_size([2, 3, 3, 1])
-    assert sizes == [record, 4, record]  # save, the restart's clear, the next save
+    assert sizes == [record, record]  # a save before the restart and one after
     after = run.lines.index(reports[0])
     assert sum(line.startswith("(") for line in run.lines[after:]) >= 25
     assert len(run.batch_lines()) == 30
