@@ -9,10 +9,12 @@ file with stand-in hardware, and reads the running ``loop`` from its globals.
 import os
 
 import board
+import displayio
+import framebufferio
 import keypad
 import microcontroller
+import rgbmatrix
 import supervisor
-from adafruit_matrixportal.matrix import Matrix
 
 import app
 from app import memory, settings
@@ -23,10 +25,23 @@ config, problems = settings.read(os.getenv, "settings.toml")
 del settings  # read once: its code goes back to the heap (app.memory)
 memory.release(memory.SETTINGS_MODULES)
 
-# Higher bit depth = smoother fades but more of the CPU spent refreshing the panel.
-matrix = Matrix(width=64, height=32, bit_depth=config["LED_BIT_DEPTH"])
-display = matrix.display
-display.auto_refresh = False  # the loop refreshes once per frame, after the palette changes
+# The panel on the Matrix Portal M4's own pins, as adafruit_matrixportal's Matrix wires it,
+# but without importing that library (about 3 KB of heap). Releasing first frees the pins
+# a display kept from before a reload. Higher bit depth = smoother fades but more of the
+# CPU spent refreshing the panel.
+displayio.release_displays()
+matrix = rgbmatrix.RGBMatrix(
+    width=64,
+    height=32,
+    bit_depth=config["LED_BIT_DEPTH"],
+    rgb_pins=(board.MTX_R1, board.MTX_G1, board.MTX_B1, board.MTX_R2, board.MTX_G2, board.MTX_B2),
+    addr_pins=(board.MTX_ADDRA, board.MTX_ADDRB, board.MTX_ADDRC, board.MTX_ADDRD),
+    clock_pin=board.MTX_CLK,
+    latch_pin=board.MTX_LAT,
+    output_enable_pin=board.MTX_OE,
+)
+# The loop refreshes once per frame, after the palette changes.
+display = framebufferio.FramebufferDisplay(matrix, auto_refresh=False)
 
 # Both buttons are active low with no external pull-up; keypad debounces them in C and
 # queues presses even while a batch is training.

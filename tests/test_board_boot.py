@@ -9,10 +9,12 @@ its button comes up. Skips, saying why, without ../shared.
 """
 
 import math
+import os
+import subprocess
 
 import pytest
 
-from bench import board, boot
+from bench import board, boot, interpreters
 from render.layout import Layout
 from tests.sim_helpers import hue, rgb_of_colour
 
@@ -164,3 +166,25 @@ def test_a_second_boot_resumes_from_the_checkpoint_in_nvm(drive):
     assert "resumed from checkpoint: epoch 0, batch " in second.stdout
     erased = boot.boot(drive, heap_kb=HEAP_KB, batches=1)
     assert "starting fresh: no checkpoint" in erased.stdout
+
+
+def test_stand_ins_are_only_for_modules_the_interpreter_lacks(tmp_path):
+    """A stand-in's own code takes heap that the board does not (p8_stand_ins_kb_board), so
+    there is none for a module the interpreter already has (its os: code.py needs getenv)."""
+    reason = board.missing()
+    if reason:
+        pytest.skip(reason)
+    names = sorted(path.stem for path in boot.STUBS.glob("*.py"))
+    script = (
+        "for name in %r:\n try:\n  __import__(name)\n  print(name)\n except ImportError:\n  pass"
+    )
+    done = subprocess.run(
+        [str(interpreters.CIRCUITPYTHON), "-c", script % (names,)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=dict(os.environ, MICROPYPATH=str(tmp_path)),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []

@@ -72,6 +72,20 @@ def test_matrix_portal_library_builds_our_display_on_the_mtx_pins(simulated):
     )
 
 
+def test_code_py_wires_the_panel_as_the_matrix_portal_library_does():
+    """code.py builds the display itself (rgbmatrix, framebufferio): same pins, size and
+    bit depth as adafruit_matrixportal's Matrix, the reference for the board's wiring."""
+    from tests.sim_helpers import run_code
+
+    run = run_code(overrides={"LED_BIT_DEPTH": 3}, until_ms=1, keep_frames=False)
+    ours = run.simulation.board.matrix
+    with install(VirtualClock()) as reference:
+        matrix_display(bit_depth=3)
+        theirs = reference.matrix
+    assert ours.pins == theirs.pins
+    assert (ours.width, ours.height, ours.bit_depth) == (theirs.width, theirs.height, 3)
+
+
 def test_bitmap_pixels_land_at_their_coordinates(simulated):
     display = matrix_display()
     group, bitmap, _palette = one_bitmap_scene([0x000000, 0xFF0000, 0x0000FF])

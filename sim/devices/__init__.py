@@ -3,8 +3,9 @@
 ``install`` puts them into ``sys.modules`` under the board's module names (``board``,
 ``rgbmatrix``, ``framebufferio``, ``keypad``, ``supervisor``, ``microcontroller``, ``nvm``),
 makes ``os.uname()`` describe a Matrix Portal M4, which is how
-``adafruit_matrixportal.matrix.Matrix`` picks the MTX_* pins, and makes ``os.getenv`` read
-settings.toml in the current folder (the drive) as the board does (sim/devices/getenv.py).
+``adafruit_matrixportal.matrix.Matrix`` (the tests' reference wiring) picks the MTX_* pins,
+and makes ``os.getenv`` read settings.toml in the current folder (the drive) as the board
+does (sim/devices/getenv.py).
 Everything is put back on exit, so tests can install many times in one process. Modules
 that code.py imports while installed keep references to the stand-ins; those are the same
 module objects every time, so a later install drives them again.

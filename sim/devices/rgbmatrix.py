@@ -5,7 +5,7 @@
 pixels in an ``array("H")``, row by row, for the simulator to read: ``pixel_rgb565``,
 ``rgb888`` (exact colours) and ``panel_rgb888`` (what the LEDs show at ``bit_depth``).
 ``last_matrix()`` returns the newest instance, which is how the simulator finds the matrix
-that ``adafruit_matrixportal.matrix.Matrix`` builds inside code.py.
+that code.py builds.
 """
 
 from array import array
