@@ -18,8 +18,8 @@ from bench import board, boot, interpreters
 from render.layout import Layout
 from tests.sim_helpers import hue, rgb_of_colour
 
-# The smallest heap code.py's 100 batches need here (make bench: p8_codepy_heap_kb_board,
-# 132 KB, over the goal of 96 KB: BENCHMARKS.md) and room for this test's own printing.
+# More than the smallest heap code.py's 100 batches need here (make bench:
+# p8_codepy_heap_kb_board, BENCHMARKS.md), with room for this test's own printing.
 HEAP_KB = 144
 BATCHES = 100
 FRAME_MS = 40
