@@ -6,7 +6,6 @@ from render.frame import FrameComposer
 
 from . import build, memory
 from .autosave import Autosave
-from .loop import SETTINGS_NOTICE_MS, Loop
 
 
 def _free_kb():
@@ -80,16 +79,17 @@ def start(scene, events, ticks_ms, settings, problems=(), *, storage=None, log=p
     for problem in problems:
         log("settings.toml: " + problem)
     autosave = Autosave(storage, settings, log=log)
-
-    def make_trainer():
-        state, reason = autosave.find()
-        seed = state.seed if state else settings["NN_SEED"] or build.fresh_seed()
-        return build.trainer(settings, seed), seed, state, reason  # the data comes from the seed
-
-    composer, (trainer, seed, state, reason) = memory.set_up(
-        lambda: draw(scene, settings), make_trainer
+    state, reason = autosave.find()
+    seed = state.seed if state else settings["NN_SEED"] or build.fresh_seed()
+    composer, trainer = memory.set_up(
+        lambda: build.data(settings, seed),  # the data comes from the seed
+        lambda: draw(scene, settings),
+        lambda tables: build.trainer_on(settings, tables),
     )
     autosave.seed = seed
+    # Only now, into the room the set-up modules gave back (app.memory, T10).
+    from .loop import SETTINGS_NOTICE_MS, Loop
+
     for line in banner(settings, seed):
         log(line)
     if state:

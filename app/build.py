@@ -6,13 +6,24 @@ import nn
 from nn import optim, rng, schedules
 
 
-def trainer(settings, seed):
-    """A ready nn.Trainer for validated ``settings`` (see app.settings), seeded with ``seed``."""
+def data(settings, seed):
+    """(train_x, train_y, test_x, test_y) of the data set ``settings`` name, from ``seed``."""
     # Looked up at each call, never kept by this module: app.memory releases nn.problems
     # after set-up, and this import loads it again if a later call needs it.
     from nn import problems
 
-    train_x, train_y, test_x, test_y = problems.load(settings["NN_DATASET"], seed=seed)
+    return problems.load(settings["NN_DATASET"], seed=seed)
+
+
+def trainer(settings, seed):
+    """A ready nn.Trainer for validated ``settings`` (see app.settings), seeded with ``seed``."""
+    return trainer_on(settings, data(settings, seed))
+
+
+def trainer_on(settings, tables):
+    """A ready nn.Trainer for validated ``settings`` on ``tables`` (what ``data`` made): its
+    starting weights go on from nn.rng's stream where the data left it."""
+    train_x, train_y, test_x, test_y = tables
     network = nn.Network(
         settings["NN_LAYERS"],
         activation=settings["NN_ACTIVATION"],

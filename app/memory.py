@@ -6,11 +6,17 @@ made while they are loaded; then ``release`` drops them, and the garbage collect
 their compiled code back. On the board every imported module keeps its code in the heap
 for good, so this is RAM the training run gets to keep (BENCHMARKS.md has the figures).
 
-The order of set-up matters too (``set_up``): the data set's arrays are the largest
-blocks a run allocates (6 KB in one piece), so they are made first, while the free heap is
-still in one piece; drawing the picture afterwards leaves holes (the Layout's garbage) that
-only small objects need later. On the board-faithful CircuitPython, code.py from the .mpy
-bundle needs 9-10 KB less heap this way than drawing first (bench.tricks T5, BENCHMARKS.md).
+The order of set-up matters too (``set_up``): measured on the board-faithful CircuitPython
+with code.py from the .mpy bundle (bench.tricks, BENCHMARKS.md), each of these saves heap:
+
+- the data set first (T5): its arrays are the largest blocks a run allocates (6 KB in one
+  piece), made while the free heap is still in one piece; drawing first leaves holes (the
+  Layout's garbage) that only small objects fit later;
+- then the picture, and only then the network and the trainer (T12), whose code nn loads
+  on first use (T11): neither is in the heap yet at the drawing's peak;
+- app.loop, with the modules it imports, last (T10): app.assemble imports it once
+  ``set_up`` is done, into the room the set-up modules gave back.
+
 This module is the only place that collects garbage for this policy.
 """
 
@@ -41,11 +47,12 @@ def release(names):
     gc.collect()
 
 
-def set_up(draw, build):
-    """``build()``, release the data modules, ``draw()``, release the drawing modules;
-    returns (what draw returned, what build returned)."""
-    built = build()
+def set_up(make_data, draw, build):
+    """``make_data()``, release the data modules, ``draw()``, release the drawing modules,
+    then ``build(what make_data returned)``; returns (what draw returned, what build
+    returned)."""
+    made = make_data()
     release(DATA_MODULES)
     drawn = draw()
     release(DRAWING_MODULES)
-    return drawn, built
+    return drawn, build(made)

@@ -85,7 +85,21 @@ SOAK_DRAWING_RELEASE = "    memory.release(memory.DRAWING_MODULES)\n"
 SOAK_DATA_RELEASE = "    memory.release(memory.DATA_MODULES)\n"
 # The picture's part of set-up and, unless T3 is off too, the release of its modules.
 SET_UP_DRAW = r"^    drawn = draw\(\)\n(?:%s)?" % re.escape(DRAWING_RELEASE)
+MADE = r"^(    made = make_data\(\)\n)"
+BUILT_LAST = r"^    return drawn, build\(made\)$"
+SOAK_TRAINER = r"^    from nn\.network import Network\n.*?^    print\(\"heap_trainer_built\".*?\n"
 SOAK_DRAW = r"^    composer = FrameComposer\(.*?^    print\(\"heap_drawing_released\".*?\n"
+
+NN = "nn/__init__.py"
+NN_LAZY = r"^(# Where each class lives)"
+NN_EAGER = (
+    "from . import activations, checkpoint, data, gradients, losses, network, optim, problems\n"
+    "from . import rng, schedules, table, trainer\n\n\\1"
+)
+ASSEMBLE = "app/assemble.py"
+AUTOSAVE_IMPORT = r"^(from \.autosave import Autosave\n)"
+LOOP_IMPORT = "from .loop import SETTINGS_NOTICE_MS, Loop\n"
+LOOP_IMPORT_LATE = r"^    # Only now, into the room.*\n    from \.loop import .*\n\n"
 
 # name: (what the trick does, {run: [(file, edit), ...] that turn it off}).
 TRICKS = {
@@ -104,15 +118,41 @@ TRICKS = {
         },
     ),
     "T5": (
-        "the data, network and trainer made before the picture is drawn (app.memory.set_up)",
+        "the data made before the picture is drawn (app.memory.set_up)",
         {
             "soak": [(SOAK, move(SOAK_DRAW, "    train_x, train_y, test_x, test_y = "))],
-            "app": [(MEMORY, move(SET_UP_DRAW, "    built = build()\n"))],
+            "app": [(MEMORY, move(SET_UP_DRAW, "    made = make_data()\n"))],
+        },
+    ),
+    "T10": (
+        "app.loop imported only after set-up (app.assemble)",
+        {
+            "app": [
+                (ASSEMBLE, substitute(LOOP_IMPORT_LATE, "")),
+                (ASSEMBLE, substitute(AUTOSAVE_IMPORT, r"\1" + LOOP_IMPORT)),
+            ],
+        },
+    ),
+    "T11": (
+        "nn's modules loaded on first use: the network's and trainer's after drawing (nn)",
+        {
+            "soak": [(NN, substitute(NN_LAZY, NN_EAGER))],
+            "app": [(NN, substitute(NN_LAZY, NN_EAGER))],
+        },
+    ),
+    "T12": (
+        "the network and trainer built after the picture is drawn (app.memory.set_up)",
+        {
+            "soak": [(SOAK, move(SOAK_TRAINER, "    del problems\n"))],
+            "app": [
+                (MEMORY, substitute(MADE, r"\1    built = build(made)\n")),
+                (MEMORY, substitute(BUILT_LAST, "    return drawn, built")),
+            ],
         },
     ),
 }
-# Every trick off at once (T5 last: it moves lines that T3 edits).
-ALL_OFF = ("T3", "T4", "T5")
+# Every trick off at once (T5 last: it moves lines that T3 and T12 edit).
+ALL_OFF = ("T3", "T4", "T10", "T11", "T12", "T5")
 
 
 def variant_edits(name, run):

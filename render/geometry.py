@@ -29,20 +29,25 @@ def disc_offsets(radius):
 
 
 class _Collected:
-    """Stands for a bitmap: keeps the positions draw_line sets, in order."""
+    """Stands for a bitmap: keeps the positions draw_line sets, in order, as (x, y) pairs or,
+    given a width, as flat pixels x + width * y (one list slot each, no tuple to free later)."""
 
-    def __init__(self):
+    def __init__(self, width):
         self.points = []
+        self.width = width
 
     def __setitem__(self, position, value):
+        if self.width:
+            position = position[0] + self.width * position[1]
         self.points.append(position)
 
 
-def line_points(x0, y0, x1, y1):
+def line_points(x0, y0, x1, y1, width=0):
     """Bresenham line from (x0, y0) to (x1, y1) inclusive, in order: 8-connected, integer only.
 
-    The very pixels the loss curve lights (render.lines.draw_line, the one line routine)."""
-    collected = _Collected()
+    The very pixels the loss curve lights (render.lines.draw_line, the one line routine);
+    (x, y) pairs, or flat pixels x + width * y when a width is given."""
+    collected = _Collected(width)
     draw_line(collected, x0, y0, x1, y1, None)
     return collected.points
 

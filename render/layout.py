@@ -134,8 +134,7 @@ class Layout:
         """
         x0, y0 = self.centres[layer][i]
         x1, y1 = self.centres[layer + 1][j]
-        width = self.width
-        return [x + width * y for x, y in line_points(x0, y0, x1, y1)]
+        return line_points(x0, y0, x1, y1, self.width)
 
     # Placement -------------------------------------------------------------------------------
 
@@ -231,9 +230,10 @@ class Layout:
         """
         width = self.width
         owner = bytearray(width * self.height)
+        offsets = disc_offsets(self.radius)
         for column in self.centres:
             for x, y in column:
-                for dx, dy in disc_offsets(self.radius):
+                for dx, dy in offsets:
                     owner[x + dx + width * (y + dy)] = _NODE
         owned = []
         first = 0
@@ -251,12 +251,12 @@ class Layout:
     def _gap_pixels(self, links, owner):
         """Share out the pixels of one gap's links, then settle them for the gaps after."""
         lines = [self.link_line(layer, j, i) for layer, j, i in links]
+        ends = [self._ends(layer, j, i) for layer, j, i in links]  # once, not once per pixel
         for number, line in enumerate(lines):
-            ends = self._ends(*links[number])
             for pixel in line:
                 held = owner[pixel]
                 if held == _FREE or (
-                    held < _SETTLED and self._closer(pixel, ends, self._ends(*links[held - 1]))
+                    held < _SETTLED and self._closer(pixel, ends[number], ends[held - 1])
                 ):
                     owner[pixel] = number + 1
         owned = [[p for p in line if owner[p] == number + 1] for number, line in enumerate(lines)]

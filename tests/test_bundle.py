@@ -283,14 +283,14 @@ from app import build, memory, settings
 from render.frame import FrameComposer
 from render.layout import Layout
 
-for module in (nn, settings, build, memory, sys.modules["render.frame"], sys.modules["nn.trainer"]):
-    print("file", module.__file__)
 config, problems = settings.read(os.getenv, "settings.toml")
 print("problems", len(problems))
 composer = FrameComposer(Layout(config["NN_LAYERS"]))
 memory.release(memory.DRAWING_MODULES)
 trainer = build.trainer(config, 1)
 memory.release(memory.DATA_MODULES)
+for module in (nn, settings, build, memory, sys.modules["render.frame"], sys.modules["nn.trainer"]):
+    print("file", module.__file__)
 print("loss", trainer.test_loss)
 for batch in range(%d):
     if batch %% 4:

@@ -252,3 +252,10 @@ def test_bresenham_lines_are_unbroken_in_every_direction():
         assert len(points) == max(abs(x1), abs(y1)) + 1
         for (xa, ya), (xb, yb) in itertools.pairwise(points):
             assert max(abs(xb - xa), abs(yb - ya)) == 1
+
+
+def test_bresenham_lines_given_a_width_are_flat_pixels_of_the_same_points():
+    for x1, y1 in [(7, 2), (-7, 2), (2, 7), (2, -7), (0, 5), (5, 0), (-4, -4), (0, 0)]:
+        pairs = line_points(10, 10, 10 + x1, 10 + y1)
+        flat = line_points(10, 10, 10 + x1, 10 + y1, 64)
+        assert flat == [x + 64 * y for x, y in pairs]

@@ -296,3 +296,48 @@ def test_frames_write_only_palette_entries_never_bitmap_pixels(panel):
         "palette writes per frame: mean %.1f, max %d of %d elements; bitmap writes 0"
         % (statistics.mean(palette_writes), max(palette_writes), elements)
     )
+
+
+LARGEST = [2, 8, 8, 8, 7, 6, 1]  # more palette indices (290) than a byte a pixel holds
+
+
+def matrix_display():
+    """The display adafruit_matrixportal builds, refreshed only when asked."""
+    from adafruit_matrixportal.matrix import Matrix
+
+    display = Matrix(width=64, height=32, bit_depth=BIT_DEPTH).display
+    display.auto_refresh = False
+    return display
+
+
+@pytest.mark.parametrize("sizes", [LARGEST, SIZES])
+def test_every_shape_draws_each_element_in_its_own_palette_index(font, sizes):
+    """Lighting one palette index lights exactly that element's pixels, the highest index of
+    a shape with more than 256 included."""
+    layout = Layout(sizes, width=64, height=32)
+    assert (layout.palette_size > 256) == (sizes == LARGEST)
+    with install(VirtualClock()) as board:
+        display = matrix_display()
+        scene = Scene(display, font)
+        scene.draw_network(layout)
+        scene.set_readout("", False)
+        pixels = element_pixels(layout)
+        for index in (1, layout.readout_index - 1):
+            colours = [0] * layout.palette_size
+            colours[index] = 0xFFFFFF
+            scene.show_colours(colours)
+            scene.refresh()
+            assert set(picture_of(board.matrix).lit()) == set(pixels[index]), index
+
+
+def test_a_scene_drawn_again_shows_only_the_new_network(font):
+    with install(VirtualClock()) as board:
+        scene = Scene(matrix_display(), font)
+        scene.draw_network(Layout(LARGEST, width=64, height=32))
+        layout = Layout(SIZES, width=64, height=32)
+        scene.draw_network(layout)
+        scene.set_readout("", False)
+        scene.show_colours([0xFFFFFF] * layout.palette_size)
+        scene.refresh()
+        lit = set(picture_of(board.matrix).lit())
+    assert lit == {p for pixels in element_pixels(layout).values() for p in pixels}

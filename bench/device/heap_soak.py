@@ -63,17 +63,15 @@ def main(
     ``count``, also the boxed floats (the walk needs heap of its own: use a large heap).
 
     Set-up follows code.py, so that this measures what the app does: app.settings imports
-    the nn package, then checks the shape with render.layout; app.start imports the frame
-    composer and app.memory, and app.memory.set_up builds the data, network and trainer,
-    releases the data modules, builds the composer and releases the drawing modules. (Drawing
-    before nn is even imported needs about 10 KB less heap here, but code.py cannot: its
-    settings check needs nn first. BENCHMARKS.md, "RAM-saving tricks".)
+    nn's registries (activations, losses, optim, schedules, problems), then checks the shape
+    with render.layout; app.start imports the frame composer, app.memory and nn.checkpoint
+    (its autosave), and app.memory.set_up makes the data, releases the data modules, builds
+    the composer and releases the drawing modules; the network and trainer come last, with
+    their modules. (BENCHMARKS.md, "RAM-saving tricks": T5 and T11.)
     """
     gc.collect()
     print("heap_start", gc.mem_alloc())
-    from nn import problems
-    from nn.network import Network
-    from nn.trainer import Trainer
+    from nn import activations, checkpoint, losses, optim, problems, schedules  # noqa: F401
 
     gc.collect()
     print("heap_nn_code", gc.mem_alloc())
@@ -87,11 +85,6 @@ def main(
     print("heap_render_code", gc.mem_alloc())
     train_x, train_y, test_x, test_y = problems.load("regression", seed=seed)
     del problems
-    network = Network(SIZES, seed=seed)
-    trainer = Trainer(network, train_x, train_y, test_x, test_y, batch_size=32)
-    del train_x, train_y, test_x, test_y
-    gc.collect()
-    print("heap_trainer_built", gc.mem_alloc())
     memory.release(memory.DATA_MODULES)
     print("heap_data_released", gc.mem_alloc())
     composer = FrameComposer(Layout(SIZES), forward_ms=pulse_ms, backward_ms=3 * pulse_ms)
@@ -100,6 +93,14 @@ def main(
     print("heap_render_built", gc.mem_alloc())
     memory.release(memory.DRAWING_MODULES)
     print("heap_drawing_released", gc.mem_alloc())
+    from nn.network import Network
+    from nn.trainer import Trainer
+
+    network = Network(SIZES, seed=seed)
+    trainer = Trainer(network, train_x, train_y, test_x, test_y, batch_size=32)
+    del train_x, train_y, test_x, test_y
+    gc.collect()
+    print("heap_trainer_built", gc.mem_alloc())
     print("heap_ready", gc.mem_alloc())
     peak_live = peak_raw = live_from = live_end = 0
     for batch in range(1, batches + 1):

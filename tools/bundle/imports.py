@@ -90,6 +90,25 @@ class _ImportFinder(ast.NodeVisitor):
         self.found.append(Import(name, where, members, self._guards > 0))
 
 
+def _loaded_on_first_use(module, tree, label):
+    """A package whose ``__getattr__`` (PEP 562) imports its modules on first use may load
+    any name of its ``__all__``: an Import of the package with those names as members (the
+    walk keeps the members that are modules), or None for any other module."""
+    if module.path.name != "__init__.py":
+        return None
+    hook = names = None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__":
+            hook = node
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+        ):
+            names = ast.literal_eval(node.value)
+    if hook is None or names is None:
+        return None
+    return Import(module.name, "%s:%d" % (label, hook.lineno), tuple(names))
+
+
 def imports_in(module, label):
     """The imports in one module's source, in source order; ``module`` is a walk.Module and
     ``label`` names its file in messages."""
@@ -99,4 +118,5 @@ def imports_in(module, label):
         raise BundleError("%s does not parse: %s" % (label, error)) from error
     finder = _ImportFinder(module, label)
     finder.visit(tree)
-    return finder.found
+    lazy = _loaded_on_first_use(module, tree, label)
+    return finder.found + ([lazy] if lazy else [])
