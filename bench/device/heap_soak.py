@@ -67,7 +67,7 @@ def main(
     with render.layout; app.start imports the frame composer, app.memory and nn.checkpoint
     (its autosave), and app.memory.set_up makes the data, releases the data modules, builds
     the composer and releases the drawing modules; the network and trainer come last, with
-    their modules. (BENCHMARKS.md, "RAM-saving tricks": T5 and T11.)
+    their modules. (BENCHMARKS.md, "RAM-saving tricks": T5, T11 and T12.)
     """
     gc.collect()
     print("heap_start", gc.mem_alloc())
