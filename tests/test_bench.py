@@ -113,22 +113,30 @@ def test_quick_bench_writes_every_figure_as_a_number(tmp_path):
     assert "p1_train_vs_numpy" in result.stdout  # the table was printed
 
 
-def test_without_the_board_interpreter_its_figures_are_skipped_with_the_reason(
-    monkeypatch, tmp_path, capsys
+@pytest.mark.parametrize(
+    ("module", "only", "group", "keys", "missing", "reason"),
+    [
+        (board, "p5_board,p8", "board", BOARD_KEYS, "no interpreter in this test",
+         "figures on the board-faithful CircuitPython"),
+        (web, "p9", "web", WEB_KEYS, "no Chromium in this test",
+         "figures of the web page in Chromium"),
+    ],
+    ids=["board", "web"],
+)  # fmt: skip
+def test_without_what_a_group_needs_its_figures_are_skipped_with_the_reason(
+    monkeypatch, tmp_path, capsys, module, only, group, keys, missing, reason
 ):
+    """Without the board-faithful interpreter (or Chromium), its figures are left out and
+    bench-results.json and the printed table say why."""
     from bench.__main__ import main
 
-    monkeypatch.setattr(board, "missing", lambda: "no interpreter in this test")
+    monkeypatch.setattr(module, "missing", lambda: missing)
     out = tmp_path / "bench-results.json"
-    assert main(["--quick", "--only", "p5_board,p8", "--out", str(out)]) == 0
+    assert main(["--quick", "--only", only, "--out", str(out)]) == 0
     figures = json.loads(out.read_text())
-    assert figures["skipped"] == {
-        "board": "figures on the board-faithful CircuitPython: no interpreter in this test"
-    }
-    assert not set(figures) & BOARD_KEYS and figures["goals_met"] == {}
-    assert "skipped (board): figures on the board-faithful CircuitPython: no interpreter" in (
-        capsys.readouterr().out
-    )
+    assert figures["skipped"] == {group: "%s: %s" % (reason, missing)}
+    assert not set(figures) & keys and figures["goals_met"] == {}
+    assert "skipped (%s): %s: %s" % (group, reason, missing) in capsys.readouterr().out
 
 
 def test_p9_measures_the_web_page_in_chromium(tmp_path):
@@ -154,24 +162,6 @@ def test_p9_measures_the_web_page_in_chromium(tmp_path):
     assert figures["p9_web_raw_kb"] * 1024 == sum(size for _name, size in site)
     assert figures["p9_web_transfer_kb"] < figures["p9_web_raw_kb"]
     assert figures["skipped"] == {}
-
-
-def test_without_chromium_the_web_figures_are_skipped_with_the_reason(
-    monkeypatch, tmp_path, capsys
-):
-    from bench.__main__ import main
-
-    monkeypatch.setattr(web, "missing", lambda: "no Chromium in this test")
-    out = tmp_path / "bench-results.json"
-    assert main(["--quick", "--only", "p9", "--out", str(out)]) == 0
-    figures = json.loads(out.read_text())
-    assert figures["skipped"] == {
-        "web": "figures of the web page in Chromium: no Chromium in this test"
-    }
-    assert not set(figures) & WEB_KEYS and figures["goals_met"] == {}
-    assert "skipped (web): figures of the web page in Chromium: no Chromium in this test" in (
-        capsys.readouterr().out
-    )
 
 
 def test_numpy_references_train_exactly_like_nn():
