@@ -23,7 +23,7 @@ OPTIONS = (
 )
 
 
-def simulator(*args, cwd):
+def simulator(*args, cwd, timeout=120):
     """Run ``python -P -m sim ARGS`` in ``cwd`` with the repository importable; -P keeps the
     repository's code.py from shadowing the standard library's ``code`` module."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -33,7 +33,7 @@ def simulator(*args, cwd):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 

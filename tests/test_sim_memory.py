@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from tests.sim_helpers import ROOT
+from tests.test_sim_cli import simulator
 
 # Peak growth allowed from a run to one four times longer. Before the GIF was streamed,
 # 16 batches peaked at 46 MB and 64 at 105 MB (the GIF writer held every frame).
@@ -40,11 +41,9 @@ def test_a_four_times_longer_run_with_the_default_gif_needs_no_more_memory(tmp_p
 def test_a_scale_beyond_the_bound_is_refused_before_the_run(tmp_path):
     """--scale 33 (a 2112x1056 GIF frame): exit status 2, the bound named, nothing run or
     written. --scale 32 is accepted."""
-    result = subprocess.run(
-        [sys.executable, "-P", "-m", "sim", "--scale", "33", "--batches", "1", "--gif", "",
-         "--png", "last.png"],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
-        text=True, timeout=60,
+    result = simulator(
+        "--scale", "33", "--batches", "1", "--gif", "", "--png", "last.png", cwd=tmp_path,
+        timeout=60,
     )  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
@@ -52,10 +51,8 @@ def test_a_scale_beyond_the_bound_is_refused_before_the_run(tmp_path):
         " (at 32 a frame is 2048x1024 pixels)"
     )
     assert result.stdout == "" and list(tmp_path.iterdir()) == []
-    accepted = subprocess.run(
-        [sys.executable, "-P", "-m", "sim", "--scale", "32", "--batches", "1", "--gif", "",
-         "--png", "last.png"],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
-        text=True, timeout=60,
+    accepted = simulator(
+        "--scale", "32", "--batches", "1", "--gif", "", "--png", "last.png", cwd=tmp_path,
+        timeout=60,
     )  # fmt: skip
     assert accepted.returncode == 0, accepted.stderr
