@@ -194,17 +194,22 @@ print(len(refs), sorted(name for name, ref in refs.items() if ref() is not None)
 """
 
 
-def test_after_start_nothing_refers_to_a_set_up_module():
-    """The rule app.memory states, in a fresh CPython: a weak reference to a function or
-    class of every set-up-only module is dead once app.start has returned."""
-    result = subprocess.run(
-        [sys.executable, "-P", "-c", RULE_SCRIPT],
+def fresh_cpython(script):
+    """Run ``script`` in a new CPython (nothing imported yet) with the repository importable."""
+    return subprocess.run(
+        [sys.executable, "-P", "-c", script],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT)},
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
         check=False,
     )
+
+
+def test_after_start_nothing_refers_to_a_set_up_module():
+    """The rule app.memory states, in a fresh CPython: a weak reference to a function or
+    class of every set-up-only module is dead once app.start has returned."""
+    result = fresh_cpython(RULE_SCRIPT)
     assert result.returncode == 0, result.stderr
     count, alive = result.stdout.split(" ", 1)
     assert int(count) == len(memory.SET_UP_MODULES)
@@ -223,14 +228,7 @@ for _ in range(2):  # nothing imported before: the first run imports nn, render 
 def test_released_modules_import_again_in_a_second_run_of_the_same_process():
     """The simulator's drive is temporary: a module the first run imported (then released)
     must import again in the next run, as on a board that restarts without a reset."""
-    result = subprocess.run(
-        [sys.executable, "-P", "-c", TWO_RUNS_SCRIPT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        check=False,
-    )
+    result = fresh_cpython(TWO_RUNS_SCRIPT)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["1", "1"]
 
@@ -299,13 +297,6 @@ print("app.settings" in sys.modules, read() is not None)
 def test_code_py_releases_the_settings_module_once_it_has_read_them():
     """code.py reads settings.toml once; app.settings (SETTINGS_MODULES) is then dropped and
     a weak reference to its read function is dead while the run goes on."""
-    result = subprocess.run(
-        [sys.executable, "-P", "-c", CODEPY_SETTINGS_SCRIPT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT)},
-        check=False,
-    )
+    result = fresh_cpython(CODEPY_SETTINGS_SCRIPT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
