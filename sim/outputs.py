@@ -11,7 +11,7 @@ import os
 import stat
 import sys
 
-from sim.devices.nvm import NVM_SIZE
+from sim.devices.nvm import NVM_SIZE, marked_read_only
 
 OPTIONS = ("--gif", "--png", "--led-png", "--export")
 
@@ -23,7 +23,7 @@ class OutputError(ValueError):
 def _read_only(path):
     """True when ``path`` (existing) has no write bit at all, or this user may not write it."""
     mode = os.stat(path).st_mode
-    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+    if marked_read_only(mode):
         return True
     wanted = os.W_OK | os.X_OK if stat.S_ISDIR(mode) else os.W_OK
     return not os.access(path, wanted)

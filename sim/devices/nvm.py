@@ -67,7 +67,7 @@ class ByteArray:
         mode = None
         if os.path.exists(target):
             mode = stat.S_IMODE(os.stat(target).st_mode)
-            if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            if marked_read_only(mode):
                 raise PermissionError(errno.EACCES, "the nvm file is read-only", self.path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         partial, handle = _new_file_beside(target)
@@ -80,6 +80,12 @@ class ByteArray:
         except BaseException:
             os.remove(partial)  # ours, half written: the old file stays as it was
             raise
+
+
+def marked_read_only(mode):
+    """True when ``mode`` (an st_mode) has no write permission bit at all: its owner's word
+    that the file must not change, kept even by root, who could write it anyway."""
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _new_file_beside(target):
