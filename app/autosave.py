@@ -101,22 +101,9 @@ class Autosave:
         """Forget the checkpoints find() would resume (a restart by the buttons); those of
         other settings are kept."""
         if self.nvm is not None:
-            self._guarded(self._forget)
+            self._guarded(checkpoint.forget, self.nvm, self.fingerprint, self.wanted_seed or None)
         self._saved_at = None
         self._saved_best = None
-
-    def _forget(self):
-        """Zero the magic of each record of these settings, one 4-byte write each."""
-        code = checkpoint.fingerprint_code(self.fingerprint)
-        starts = [
-            state.slot
-            for state in checkpoint.records(self.nvm)
-            if not isinstance(state, str)
-            and state.fingerprint == code
-            and self.wanted_seed in (0, state.seed)
-        ]
-        for start in starts:
-            self.nvm[start : start + 4] = bytes(4)
 
     def _guarded(self, write, *args):
         try:

@@ -328,3 +328,18 @@ def _unpack(record, offset, rows):
             row[i] = struct.unpack_from("<f", record, offset)[0]
             offset += 4
     return offset
+
+
+def forget(nvm, fingerprint, seed=None):
+    """Invalidate each record made under ``fingerprint`` and ``seed`` (any: None) by zeroing
+    its magic, one 4-byte write each; other settings' records stay."""
+    code = fingerprint_code(fingerprint)
+    starts = [
+        state.slot
+        for state in records(nvm)
+        if isinstance(state, Checkpoint)
+        and state.fingerprint == code
+        and seed in (None, state.seed)
+    ]
+    for start in starts:
+        nvm[start : start + 4] = bytes(4)
